@@ -1,0 +1,77 @@
+"""Who may see and do what. Every view and download asks here.
+
+Seeing is decided by ``Incident.objects.visible_to(user)`` (one queryset for every list,
+page, file and export); this module adds what each role may *do* with what it sees.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Incident, Membership, Organisation
+
+COMPANY_ROLES = {Membership.Role.MANAGER, Membership.Role.MEMBER}
+
+
+def visible_incidents(user):
+    return Incident.objects.visible_to(user)
+
+
+def get_visible_incident(user, reference: str) -> Incident:
+    """The incident with this reference if the user may see it, else 404."""
+    return get_object_or_404(
+        visible_incidents(user).select_related("company", "policy", "policy__broker"),
+        reference=reference,
+    )
+
+
+def role_in(user, organisation: Organisation) -> str | None:
+    if not user.is_authenticated:
+        return None
+    membership = next(
+        (m for m in user.memberships.all() if m.organisation_id == organisation.pk), None
+    )
+    return membership.role if membership else None
+
+
+def incident_role(user, incident: Incident) -> str | None:
+    """The user's role towards an incident: manager, member, broker, auditor, staff or None."""
+    if not user.is_authenticated:
+        return None
+    for membership in user.memberships.all():
+        if membership.organisation_id == incident.company_id:
+            return membership.role
+        if membership.organisation_id == incident.policy.broker_id:
+            return Membership.Role.BROKER
+        if membership.organisation_id == incident.policy.insurer_id:
+            return Membership.Role.AUDITOR
+    return "staff" if user.is_staff else None
+
+
+def can_act_on_steps(user, incident: Incident) -> bool:
+    """Complete steps, upload evidence, write notes: the company's own people."""
+    return incident_role(user, incident) in COMPANY_ROLES and not incident.is_closed
+
+
+def can_manage(user, incident: Incident) -> bool:
+    """Correct facts, invite and assign: the company's managers."""
+    return incident_role(user, incident) == Membership.Role.MANAGER
+
+
+def can_annotate(user, incident: Incident) -> bool:
+    """Write journal notes and record costs: the company and its broker."""
+    return incident_role(user, incident) in COMPANY_ROLES | {Membership.Role.BROKER}
+
+
+def require(allowed: bool) -> None:
+    # A forbidden action on a visible incident is a 404 too: no hint of what exists.
+    if not allowed:
+        raise Http404
+
+
+def home_kind(user) -> str:
+    """Which home a user lands on: company, broker, insurer or admin."""
+    kinds = {m.organisation.kind for m in user.memberships.select_related("organisation")}
+    for kind in (Organisation.Kind.COMPANY, Organisation.Kind.BROKER, Organisation.Kind.INSURER):
+        if kind in kinds:
+            return kind
+    return "admin" if user.is_staff else "none"

@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ClaimDossier,
+    Evidence,
+    Incident,
+    JournalEntry,
+    Membership,
+    Organisation,
+    Step,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "timezone", "nis2_entity"]
+    list_filter = ["kind", "country", "nis2_entity"]
+    search_fields = ["name", "registration_number"]
+    inlines = [MembershipInline]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "language")}),
+        (_("Droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    inlines = [MembershipInline]
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    extra = 0
+    fields = ["order", "key", "status", "due_at", "done_at", "done_by", "proof_reference"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["reference", "company", "policy", "discovered_at", "personal_data", "status"]
+    list_filter = ["status", "personal_data", "company__country"]
+    search_fields = ["reference", "company__name", "policy__number"]
+    readonly_fields = ["reference", "playbook_version", "created_at"]
+    inlines = [StepInline]
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    """Read-only: the journal is append-only, even for staff."""
+
+    list_display = ["incident", "seq", "created_at", "actor_label", "kind", "text"]
+    list_filter = ["kind"]
+    search_fields = ["incident__reference", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["incident", "original_name", "size", "sha256", "uploaded_at", "withdrawn_at"]
+    search_fields = ["incident__reference", "original_name", "sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClaimDossier)
+class ClaimDossierAdmin(admin.ModelAdmin):
+    list_display = ["incident", "version", "status", "generated_at", "sha256"]
+    list_filter = ["status"]

@@ -1,0 +1,21 @@
+from .accounts import Membership, Organisation, User
+from .dossiers import ClaimDossier
+from .evidence import Evidence
+from .incidents import Incident, Step
+from .journal import JournalEntry, JournalIsAppendOnly, verify_chain
+from .reminders import Notification, Reminder
+
+__all__ = [
+    "ClaimDossier",
+    "Evidence",
+    "Incident",
+    "JournalEntry",
+    "JournalIsAppendOnly",
+    "Membership",
+    "Notification",
+    "Organisation",
+    "Reminder",
+    "Step",
+    "User",
+    "verify_chain",
+]

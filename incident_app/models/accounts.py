@@ -1,0 +1,157 @@
+"""Who is who: users, the organisations they belong to, and their roles."""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, email):
+        # People type their address with capitals on phones; sign-in must not care.
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address."""
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    language = models.CharField(
+        _("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English")], default="fr"
+    )
+
+    # Private iCalendar feed of the user's deadlines; blank when revoked.
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("« %(value)s » n'est pas un fuseau horaire connu."), params={"value": value}
+        )
+
+
+class Organisation(models.Model):
+    """A company under attack, a broker, or an insurer."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Entreprise")
+        BROKER = "broker", _("Courtier")
+        INSURER = "insurer", _("Assureur")
+
+    class Country(models.TextChoices):
+        FR = "FR", _("France")
+        LU = "LU", _("Luxembourg")
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    country = models.CharField(_("pays"), max_length=2, choices=Country.choices, default="FR")
+    timezone = models.CharField(
+        _("fuseau horaire"), max_length=64, default="Europe/Paris", validators=[validate_timezone]
+    )
+    language = models.CharField(
+        _("langue"), max_length=8, choices=[("fr", "Français"), ("en", "English")], default="fr"
+    )
+    registration_number = models.CharField(
+        _("numéro d'immatriculation (SIREN, RCS)"), max_length=32, blank=True
+    )
+    address = models.TextField(_("adresse"), blank=True)
+    nis2_entity = models.BooleanField(
+        _("entité NIS2"),
+        default=False,
+        help_text=_("Entité essentielle ou importante au sens de la directive NIS2."),
+    )
+    dpo_contact = models.CharField(_("contact DPO ou référent"), max_length=200, blank=True)
+    legal_representative = models.CharField(_("représentant légal"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation; the role decides what the user may do there."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Dirigeant")
+        MEMBER = "member", _("Membre de la cellule de crise")
+        BROKER = "broker", _("Courtier")
+        AUDITOR = "auditor", _("Auditeur assureur")
+
+    ROLES_BY_KIND = {
+        Organisation.Kind.COMPANY: {Role.MANAGER, Role.MEMBER},
+        Organisation.Kind.BROKER: {Role.BROKER},
+        Organisation.Kind.INSURER: {Role.AUDITOR},
+    }
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_org")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        allowed = self.ROLES_BY_KIND.get(self.organisation.kind, set())
+        if self.role not in allowed:
+            raise ValidationError(
+                {"role": _("Ce rôle n'existe pas dans une organisation de ce type.")}
+            )

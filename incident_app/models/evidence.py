@@ -1,0 +1,55 @@
+"""Evidence files: hashed at upload, stored privately, never altered."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .incidents import Incident, Step
+
+
+def evidence_path(instance, filename):
+    # A random name: nothing in the path reveals the incident or the original file name.
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file kept as proof; a mistaken upload is withdrawn with a reason, never deleted."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="evidence")
+    step = models.ForeignKey(
+        Step, on_delete=models.PROTECT, related_name="evidence", null=True, blank=True
+    )
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("taille (octets)"))
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    withdrawn_reason = models.CharField(_("motif du retrait"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("preuve")
+        verbose_name_plural = _("preuves")
+        ordering = ["incident", "uploaded_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.sha256[:12]}…)"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

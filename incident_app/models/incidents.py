@@ -1,0 +1,234 @@
+"""Incidents and the steps of their response."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .accounts import Organisation
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule of who sees an incident.
+
+        Members of the company see its incidents; a broker sees the incidents under the
+        policies it placed; an insurer's auditors see those under its policies; staff see all.
+        Every view, download and export starts from this queryset, so an incident a user may
+        not see is a 404, never a 403 that would confirm it exists.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        org_ids = user.memberships.values("organisation_id")
+        return self.filter(
+            Q(company_id__in=org_ids)
+            | Q(policy__broker_id__in=org_ids)
+            | Q(policy__insurer_id__in=org_ids)
+        )
+
+
+class Incident(models.Model):
+    """A cyberattack a company declared, anchored on when it found out."""
+
+    class Kind(models.TextChoices):
+        RANSOMWARE = "ransomware", _("Rançongiciel")
+        PHISHING = "phishing", _("Hameçonnage")
+        TRANSFER_FRAUD = "transfer_fraud", _("Fraude au virement")
+        DATA_LEAK = "data_leak", _("Fuite de données")
+        ACCOUNT_TAKEOVER = "account_takeover", _("Compte piraté")
+        DDOS = "ddos", _("Déni de service")
+        TELEPHONE_FRAUD = "telephone_fraud", _("Piratage téléphonique")
+        OTHER = "other", _("Autre")
+
+    class PersonalData(models.TextChoices):
+        YES = "yes", _("Oui")
+        NO = "no", _("Non")
+        UNKNOWN = "unknown", _("Je ne sais pas")
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", _("Déclaré")
+        OPEN = "open", _("Ouvert")
+        REFUSED = "refused", _("Refusé")
+        INVESTIGATION = "investigation", _("Expertise")
+        RECONSTRUCTION = "reconstruction", _("Reconstruction")
+        LEGAL = "legal", _("Contentieux")
+        CLOSED = "closed", _("Clos")
+
+    # Set from the primary key right after the first save (RIP-2026-00042); demo incidents
+    # may carry a fixed reference.
+    reference = models.CharField(
+        _("référence"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
+    company = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        limit_choices_to={"kind": "company"},
+        verbose_name=_("entreprise"),
+    )
+    policy = models.ForeignKey(
+        "coverage.Policy",
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("contrat"),
+    )
+    kinds = models.JSONField(_("nature de l'attaque"), default=list)
+    description = models.TextField(_("description"), blank=True)
+    discovered_at = models.DateTimeField(
+        _("découvert le"),
+        help_text=_(
+            "Quand l'entreprise a eu connaissance de l'attaque : point de départ des délais."
+        ),
+    )
+    personal_data = models.CharField(
+        _("données personnelles en jeu"),
+        max_length=8,
+        choices=PersonalData.choices,
+        default=PersonalData.UNKNOWN,
+    )
+    personal_data_aware_at = models.DateTimeField(
+        _("atteinte aux données personnelles connue le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Point de départ des 72 h du RGPD (art. 33) quand il diffère de la découverte."
+        ),
+    )
+    high_risk = models.BooleanField(_("risque élevé pour les personnes"), default=False)
+    network_usable = models.BooleanField(_("réseau du bureau utilisable"), null=True, blank=True)
+    nis2_entity = models.BooleanField(_("entité NIS2"), default=False)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.DECLARED
+    )
+    playbook_version = models.CharField(_("version du guide"), max_length=32, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="declared_incidents",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-discovered_at"]
+        indexes = [models.Index(fields=["company", "-discovered_at"])]
+
+    def __str__(self):
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if not self.reference:
+            self.reference = f"RIP-{self.created_at.year}-{self.pk:05d}"
+            Incident.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    @property
+    def country(self) -> str:
+        return self.company.country
+
+    @property
+    def zone(self):
+        return self.company.zone
+
+    def kind_labels(self) -> list[str]:
+        labels = dict(self.Kind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.kinds]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.CLOSED, self.Status.REFUSED)
+
+
+class Step(models.Model):
+    """One reflex of an incident's playbook, with its deadline and how it was done.
+
+    ``definition`` is the playbook's step as it was when the incident was opened (titles,
+    guidance, proof asked, deadline rule and its legal source), so an incident keeps the
+    playbook version it started with.
+    """
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("À faire")
+        DONE = "done", _("Fait")
+        NOT_APPLICABLE = "not_applicable", _("Sans objet")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
+    key = models.CharField(_("clé"), max_length=64)
+    order = models.PositiveSmallIntegerField(_("ordre"))
+    definition = models.JSONField(_("définition"), default=dict)
+    status = models.CharField(
+        _("statut"), max_length=16, choices=Status.choices, default=Status.TODO
+    )
+    due_at = models.DateTimeField(_("échéance"), null=True, blank=True)
+    done_at = models.DateTimeField(_("fait le"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("enregistré le"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("fait par"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="assigned_steps",
+        null=True,
+        blank=True,
+        verbose_name=_("confié à"),
+    )
+    proof_reference = models.CharField(_("référence de la preuve"), max_length=200, blank=True)
+    proof_details = models.CharField(_("précisions"), max_length=500, blank=True)
+    not_applicable_reason = models.CharField(_("motif"), max_length=500, blank=True)
+    applicable = models.BooleanField(
+        _("applicable"),
+        default=True,
+        help_text=_("Faux quand les faits ont changé et que le guide ne demande plus ce geste."),
+    )
+
+    class Meta:
+        verbose_name = _("étape")
+        verbose_name_plural = _("étapes")
+        ordering = ["incident", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "key"], name="one_step_per_key"),
+        ]
+        indexes = [
+            # Compliance dashboards and the overdue sweep look up open steps by deadline.
+            models.Index(
+                fields=["due_at"], name="step_open_due", condition=Q(status="todo", applicable=True)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.incident.reference} · {self.key}"
+
+    def text(self, field: str, lang: str = "fr") -> str:
+        value = self.definition.get(field) or {}
+        if isinstance(value, dict):
+            return value.get(lang) or value.get("fr") or ""
+        return str(value)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.TODO and self.applicable
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_open and self.due_at is not None and self.due_at <= now
+
+    def was_on_time(self) -> bool | None:
+        """True if done before its deadline, False if late, None if no deadline or not done."""
+        if self.due_at is None or self.done_at is None:
+            return None
+        return self.done_at <= self.due_at

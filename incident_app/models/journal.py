@@ -1,0 +1,160 @@
+"""The crisis log (main courante): append-only and chained by SHA-256."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .incidents import Incident
+
+GENESIS_HASH = "0" * 64
+
+
+class JournalIsAppendOnly(Exception):
+    """Raised when code tries to change or remove what the journal recorded."""
+
+
+class JournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalIsAppendOnly("Journal entries are never updated.")
+
+    def delete(self):
+        raise JournalIsAppendOnly("Journal entries are never deleted.")
+
+
+class JournalEntry(models.Model):
+    """One event of an incident, chained to the previous one by hash.
+
+    ``hash`` is SHA-256 of the previous entry's hash and of this entry's canonical content,
+    so changing, removing or reordering any entry breaks every hash after it.
+    """
+
+    class Kind(models.TextChoices):
+        DECLARED = "declared", _("Incident déclaré")
+        STEP_DONE = "step_done", _("Étape faite")
+        STEP_NOT_APPLICABLE = "step_not_applicable", _("Étape sans objet")
+        STEP_ASSIGNED = "step_assigned", _("Étape confiée")
+        FACT_CORRECTED = "fact_corrected", _("Fait corrigé")
+        PLAN_CHANGED = "plan_changed", _("Étapes recalculées")
+        EVIDENCE_ADDED = "evidence_added", _("Preuve ajoutée")
+        EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Preuve retirée")
+        NOTE = "note", _("Note")
+        DEADLINE_MISSED = "deadline_missed", _("Échéance dépassée")
+        REMINDER_SENT = "reminder_sent", _("Rappel envoyé")
+        MEMBER_INVITED = "member_invited", _("Membre invité")
+        COMMUNICATION_SENT = "communication_sent", _("Communication envoyée")
+        COST_RECORDED = "cost_recorded", _("Coût enregistré")
+        DOSSIER_GENERATED = "dossier_generated", _("Dossier généré")
+        STATUS_CHANGED = "status_changed", _("Statut modifié")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="journal")
+    seq = models.PositiveIntegerField(_("numéro"))
+    created_at = models.DateTimeField(_("enregistré le"))
+    occurred_at = models.DateTimeField(_("survenu le"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("auteur"),
+    )
+    actor_label = models.CharField(_("auteur"), max_length=254, blank=True)
+    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
+    text = models.TextField(_("texte"))
+    data = models.JSONField(_("données"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal")
+        ordering = ["incident", "seq"]
+        constraints = [
+            # Two concurrent writers cannot both extend the chain from the same entry.
+            models.UniqueConstraint(fields=["incident", "seq"], name="journal_seq_per_incident"),
+        ]
+
+    def __str__(self):
+        return f"{self.incident_id}#{self.seq} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise JournalIsAppendOnly("Journal entries are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalIsAppendOnly("Journal entries are never deleted.")
+
+    def canonical_content(self) -> str:
+        payload = {
+            "incident": self.incident.reference,
+            "seq": self.seq,
+            "created_at": self.created_at.astimezone(timezone.UTC).isoformat(),
+            "occurred_at": (
+                self.occurred_at.astimezone(timezone.UTC).isoformat() if self.occurred_at else None
+            ),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "kind": self.kind,
+            "text": self.text,
+            "data": self.data,
+        }
+        return json.dumps(
+            payload,
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            cls=DjangoJSONEncoder,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256((self.prev_hash + self.canonical_content()).encode()).hexdigest()
+
+    @classmethod
+    def append(cls, incident, kind, text, *, actor=None, data=None, occurred_at=None):
+        """Add an entry at the end of the incident's chain."""
+        with transaction.atomic():
+            # Lock the incident row so writers append one after the other (a no-op on SQLite,
+            # whose writes are serialised anyway).
+            Incident.objects.select_for_update().filter(pk=incident.pk).exists()
+            last = cls.objects.filter(incident=incident).order_by("-seq").first()
+            # Round-trip through JSON so the hash is computed on what the database returns.
+            data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+            entry = cls(
+                incident=incident,
+                seq=(last.seq + 1) if last else 1,
+                created_at=timezone.now(),
+                occurred_at=occurred_at,
+                actor=actor,
+                actor_label=(actor.display_name if actor else "Riposte"),
+                kind=kind,
+                text=text,
+                data=data,
+                prev_hash=last.hash if last else GENESIS_HASH,
+            )
+            entry.hash = entry.compute_hash()
+            entry.save()
+            return entry
+
+
+def verify_chain(incident) -> JournalEntry | None:
+    """Return the first entry whose chain is broken, or None when the journal is intact."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    for entry in JournalEntry.objects.filter(incident=incident).order_by("seq").iterator():
+        if (
+            entry.seq != expected_seq
+            or entry.prev_hash != expected_prev
+            or entry.hash != entry.compute_hash()
+        ):
+            return entry
+        expected_prev = entry.hash
+        expected_seq += 1
+    return None

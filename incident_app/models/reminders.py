@@ -1,0 +1,92 @@
+"""Reminders of deadlines, and the notifications that deliver them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .incidents import Incident, Step
+
+
+class Reminder(models.Model):
+    """A moment to remind people of a step's deadline: one row per step and offset."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="reminders")
+    offset_minutes = models.IntegerField(
+        _("décalage (minutes avant l'échéance)"),
+        help_text=_("0 pour l'échéance elle-même (retard)."),
+    )
+    fire_at = models.DateTimeField(_("à envoyer le"))
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rappel")
+        verbose_name_plural = _("rappels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "offset_minutes"], name="one_reminder_per_offset"
+            )
+        ]
+        indexes = [
+            # The sweep: due reminders not yet claimed nor cancelled.
+            models.Index(
+                fields=["fire_at"],
+                name="reminder_pending_fire_at",
+                condition=Q(claimed_at__isnull=True, cancelled_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.step} @ {self.fire_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_overdue_notice(self) -> bool:
+        return self.offset_minutes == 0
+
+
+class Notification(models.Model):
+    """One message to one person on one channel; unique per reminder so it goes out once."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("Dans l'application")
+        EMAIL = "email", _("E-mail")
+
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notifications")
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(_("canal"), max_length=16, choices=Channel.choices)
+    subject = models.CharField(_("objet"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("remise le"), null=True, blank=True)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "user", "channel"], name="one_notification_per_channel"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "-created_at"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True, channel="in_app"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} → {self.user}: {self.subject}"

@@ -1,0 +1,192 @@
+"""Opening an incident: its steps and deadlines from the playbook, its first journal entry."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from playbooks import engine
+from playbooks.engine import IncidentFacts, load_playbook, plan
+
+from ..models import Incident, JournalEntry, Step
+from . import reminders
+
+
+def facts_of(incident: Incident) -> IncidentFacts:
+    """The facts the playbook engine needs, read from the incident and its steps."""
+    completed = {
+        step.key: step.done_at
+        for step in incident.steps.all()
+        if step.status == Step.Status.DONE and step.done_at
+    }
+    return IncidentFacts(
+        country=incident.company.country,
+        kinds=frozenset(incident.kinds),
+        discovered_at=incident.discovered_at,
+        personal_data=incident.personal_data,
+        high_risk=incident.high_risk,
+        nis2=incident.nis2_entity,
+        declaration_days=incident.policy.claim_declaration_days,
+        completed=completed,
+        personal_data_aware_at=incident.personal_data_aware_at,
+    )
+
+
+@transaction.atomic
+def open_incident(
+    *,
+    company,
+    policy,
+    kinds,
+    discovered_at,
+    personal_data,
+    declared_by,
+    description="",
+    network_usable=None,
+    high_risk=False,
+    reference=None,
+) -> Incident:
+    """Create an incident with the steps and deadlines of its country's playbook."""
+    incident = Incident.objects.create(
+        reference=reference,
+        company=company,
+        policy=policy,
+        kinds=list(kinds),
+        discovered_at=discovered_at,
+        personal_data=personal_data,
+        high_risk=high_risk,
+        nis2_entity=company.nis2_entity,
+        network_usable=network_usable,
+        description=description,
+        declared_by=declared_by,
+        playbook_version=load_playbook(company.country).version,
+    )
+    Step.objects.bulk_create(
+        Step(
+            incident=incident,
+            key=planned.key,
+            order=planned.order,
+            definition=planned.as_dict(),
+            due_at=planned.due_at,
+        )
+        for planned in plan(facts_of(incident))
+    )
+    JournalEntry.append(
+        incident,
+        JournalEntry.Kind.DECLARED,
+        _("Incident déclaré : %(kinds)s, découvert le %(discovered)s.")
+        % {
+            "kinds": ", ".join(incident.kind_labels()),
+            "discovered": discovered_at.astimezone(company.zone).strftime("%Y-%m-%d %H:%M %Z"),
+        },
+        actor=declared_by,
+        data={
+            "kinds": list(kinds),
+            "discovered_at": discovered_at.isoformat(),
+            "personal_data": personal_data,
+            "playbook_version": incident.playbook_version,
+        },
+    )
+    reminders.sync_for_incident(incident)
+    return incident
+
+
+def _snapshot(step: Step) -> dict:
+    """The step as the engine planned it, with what actually happened since."""
+    snapshot = dict(step.definition)
+    snapshot["due_at"] = step.due_at.isoformat() if step.due_at else None
+    snapshot["done_at"] = (
+        step.done_at.isoformat() if step.status == Step.Status.DONE and step.done_at else None
+    )
+    snapshot["applicable"] = step.applicable
+    return snapshot
+
+
+@transaction.atomic
+def replan(incident: Incident, *, actor, reason: str) -> engine.Change:
+    """Recompute steps and deadlines after a fact changed; journal what moved and why.
+
+    Nothing recorded is lost: a step done or marked not applicable keeps its record, and a
+    step that no longer applies is hidden (``applicable=False``), never deleted.
+    """
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    existing = {step.key: step for step in incident.steps.all()}
+    change = engine.replan([_snapshot(s) for s in existing.values()], facts_of(incident))
+    planned_keys = set()
+    for planned in change.steps:
+        planned_keys.add(planned.key)
+        step = existing.get(planned.key)
+        if step is None:
+            Step.objects.create(
+                incident=incident,
+                key=planned.key,
+                order=planned.order,
+                definition=planned.as_dict(),
+                due_at=planned.due_at,
+                applicable=planned.applicable,
+            )
+            continue
+        step.order = planned.order
+        step.due_at = planned.due_at
+        step.applicable = planned.applicable or step.status != Step.Status.TODO
+        step.definition = {**planned.as_dict(), "done_at": None}
+        step.save(update_fields=["order", "due_at", "applicable", "definition"])
+    for key, step in existing.items():
+        if key not in planned_keys and step.status == Step.Status.TODO and step.applicable:
+            step.applicable = False
+            step.save(update_fields=["applicable"])
+    if change:
+        JournalEntry.append(
+            incident,
+            JournalEntry.Kind.PLAN_CHANGED,
+            reason + " " + " ".join(change.explain("fr")),
+            actor=actor,
+            data={
+                "added": change.added,
+                "removed": change.removed,
+                "moved": change.moved,
+                "kept": change.kept,
+                "explanation": {"fr": change.explain("fr"), "en": change.explain("en")},
+            },
+        )
+    reminders.sync_for_incident(incident)
+    return change
+
+
+@transaction.atomic
+def correct_facts(incident: Incident, *, actor, **facts) -> engine.Change | None:
+    """Correct what the company said (discovered_at, personal_data, high_risk...).
+
+    Each change is journaled with the old and new value, who and when; deadlines follow.
+    """
+    allowed = {"discovered_at", "personal_data", "personal_data_aware_at", "high_risk", "kinds"}
+    unknown = set(facts) - allowed
+    if unknown:
+        raise ValueError(f"Cannot correct {', '.join(sorted(unknown))}")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    changed = {}
+    for name, value in facts.items():
+        old = getattr(incident, name)
+        if old != value:
+            changed[name] = (old, value)
+            setattr(incident, name, value)
+    if not changed:
+        return None
+    incident.save()
+    labels = {name: str(Incident._meta.get_field(name).verbose_name) for name in changed}
+    JournalEntry.append(
+        incident,
+        JournalEntry.Kind.FACT_CORRECTED,
+        "; ".join(
+            _("%(field)s : %(old)s → %(new)s")
+            % {"field": labels[name], "old": _display(old), "new": _display(new)}
+            for name, (old, new) in changed.items()
+        ),
+        actor=actor,
+        data={name: {"old": old, "new": new} for name, (old, new) in changed.items()},
+    )
+    return replan(incident, actor=actor, reason=_("Faits corrigés."))
+
+
+def _display(value) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

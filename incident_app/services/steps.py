@@ -1,0 +1,96 @@
+"""Recording what was done for each step of an incident."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import JournalEntry, Step
+from . import reminders
+
+
+@transaction.atomic
+def complete_step(
+    step: Step, *, user, done_at=None, proof_reference="", proof_details="", now=None
+) -> Step:
+    """Mark a step done at ``done_at`` (default now) with its proof.
+
+    The time may be stated in the past, since people act first and record later, but never
+    in the future; the journal keeps both the stated time and the time it was recorded.
+    """
+    now = now or timezone.now()
+    done_at = done_at or now
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if step.status != Step.Status.TODO:
+        raise ValidationError(_("Cette étape a déjà été enregistrée."), code="already_recorded")
+    if done_at > now:
+        raise ValidationError(_("L'heure indiquée est dans le futur."), code="future")
+    step.status = Step.Status.DONE
+    step.done_at = done_at
+    step.recorded_at = now
+    step.done_by = user
+    step.proof_reference = proof_reference.strip()
+    step.proof_details = proof_details.strip()
+    step.save()
+    on_time = step.was_on_time()
+    JournalEntry.append(
+        step.incident,
+        JournalEntry.Kind.STEP_DONE,
+        _("Étape « %(title)s » faite.") % {"title": step.text("title")},
+        actor=user,
+        occurred_at=done_at,
+        data={
+            "step": step.key,
+            "done_at": done_at.isoformat(),
+            "due_at": step.due_at.isoformat() if step.due_at else None,
+            "on_time": on_time,
+            "proof_reference": step.proof_reference,
+            "proof_details": step.proof_details,
+        },
+    )
+    reminders.sync_for_step(step, now=now)
+    _after_change(step)
+    return step
+
+
+@transaction.atomic
+def mark_not_applicable(step: Step, *, user, reason: str, now=None) -> Step:
+    """Say a step does not apply to this incident, with the reason why."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez pourquoi cette étape est sans objet."), code="reason")
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if step.status != Step.Status.TODO:
+        raise ValidationError(_("Cette étape a déjà été enregistrée."), code="already_recorded")
+    step.status = Step.Status.NOT_APPLICABLE
+    step.not_applicable_reason = reason
+    step.recorded_at = now
+    step.done_by = user
+    step.save()
+    JournalEntry.append(
+        step.incident,
+        JournalEntry.Kind.STEP_NOT_APPLICABLE,
+        _("Étape « %(title)s » sans objet : %(reason)s")
+        % {"title": step.text("title"), "reason": reason},
+        actor=user,
+        data={"step": step.key, "reason": reason},
+    )
+    reminders.sync_for_step(step, now=now)
+    _after_change(step)
+    return step
+
+
+def _after_change(step: Step) -> None:
+    """Steps anchored on this one (e.g. NIS2 final report) get their deadline now."""
+    from .incidents import replan
+
+    incident = step.incident
+    if any(
+        (s.definition.get("rule") or {}).get("anchor") == step.key for s in incident.steps.all()
+    ):
+        replan(
+            incident,
+            actor=None,
+            reason=_("Étape « %(title)s » faite.") % {"title": step.text("title")},
+        )

@@ -1,0 +1,77 @@
+"""Where each role lands after signing in."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, Min, Q
+from django.shortcuts import redirect, render
+
+from ..access import home_kind, visible_incidents
+from ..models import Step
+
+
+def _with_progress(incidents):
+    return incidents.select_related("company", "policy").annotate(
+        steps_total=Count("steps", filter=Q(steps__applicable=True)),
+        steps_done=Count(
+            "steps", filter=Q(steps__applicable=True, steps__status__in=["done", "not_applicable"])
+        ),
+        next_due_at=Min("steps__due_at", filter=Q(steps__applicable=True, steps__status="todo")),
+    )
+
+
+@login_required
+def home(request):
+    kind = home_kind(request.user)
+    if kind == "company":
+        return redirect("company_home")
+    if kind == "broker":
+        return redirect("broker_home")
+    if kind == "insurer":
+        return redirect("insurer_home")
+    if kind == "admin":
+        return redirect("admin:index")
+    return render(request, "incident_app/no_organisation.html")
+
+
+@login_required
+def company_home(request):
+    incidents = _with_progress(
+        visible_incidents(request.user).filter(
+            company__memberships__user=request.user,
+            company__memberships__role__in=["manager", "member"],
+        )
+    )
+    return render(request, "incident_app/company_home.html", {"incidents": incidents})
+
+
+@login_required
+def broker_home(request):
+    incidents = _with_progress(
+        visible_incidents(request.user).filter(
+            policy__broker__memberships__user=request.user,
+            policy__broker__memberships__role="broker",
+        )
+    )
+    return render(request, "incident_app/broker_home.html", {"incidents": incidents})
+
+
+@login_required
+def insurer_home(request):
+    incidents = visible_incidents(request.user).filter(
+        policy__insurer__memberships__user=request.user,
+        policy__insurer__memberships__role="auditor",
+    )
+    steps = Step.objects.filter(incident__in=incidents, applicable=True, due_at__isnull=False)
+    by_key = (
+        steps.values("key")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status="done")),
+            late=Count("id", filter=Q(status="done", done_at__gt=F("due_at"))),
+        )
+        .order_by("key")
+    )
+    return render(
+        request,
+        "incident_app/insurer_home.html",
+        {"incidents": _with_progress(incidents), "compliance": by_key},
+    )

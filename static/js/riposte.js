@@ -1,0 +1,4 @@
+// Riposte's small helpers. The pages work without JavaScript; this only adds comfort.
+(function () {
+  "use strict";
+})();

@@ -1,0 +1,164 @@
+"""Shared fixtures: two companies with their people, a broker, an insurer, and outsiders."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from coverage.models import Guarantee, Policy
+from incident_app.models import Membership, Organisation, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(email, org=None, role=None, **extra):
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    if org is not None:
+        Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def insurer(db):
+    return Organisation.objects.create(name="Horizon Assurances", kind="insurer", country="FR")
+
+
+@pytest.fixture
+def broker_org(db):
+    return Organisation.objects.create(name="Durand Courtage", kind="broker", country="FR")
+
+
+@pytest.fixture
+def company(db):
+    return Organisation.objects.create(
+        name="Menuiserie Lefèvre", kind="company", country="FR", timezone="Europe/Paris"
+    )
+
+
+@pytest.fixture
+def other_company(db):
+    return Organisation.objects.create(
+        name="Cabinet du Kirchberg", kind="company", country="LU", timezone="Europe/Luxembourg"
+    )
+
+
+@pytest.fixture
+def other_broker_org(db):
+    return Organisation.objects.create(name="Autre Courtage", kind="broker", country="FR")
+
+
+@pytest.fixture
+def other_insurer(db):
+    return Organisation.objects.create(name="Autre Assureur", kind="insurer", country="FR")
+
+
+@pytest.fixture
+def policy(company, broker_org, insurer):
+    policy = Policy.objects.create(
+        company=company,
+        broker=broker_org,
+        insurer=insurer,
+        number="HZ-1",
+        starts_on=date(2026, 1, 1),
+        jurisdiction="FR",
+        hotline="+33 1 80 40 12 34",
+        claim_declaration_days=5,
+        overall_limit=Decimal("500000"),
+    )
+    for kind in (Guarantee.Kind.ASSISTANCE, Guarantee.Kind.FORENSIC, Guarantee.Kind.RESTORATION):
+        Guarantee.objects.create(policy=policy, kind=kind, limit=Decimal("50000"))
+    return policy
+
+
+@pytest.fixture
+def other_policy(other_company, other_broker_org, other_insurer):
+    return Policy.objects.create(
+        company=other_company,
+        broker=other_broker_org,
+        insurer=other_insurer,
+        number="AA-9",
+        starts_on=date(2026, 1, 1),
+        jurisdiction="LU",
+        hotline="+352 4761-4444",
+    )
+
+
+@pytest.fixture
+def manager(company):
+    return make_user("manager@lefevre.example", company, "manager", first_name="Claire")
+
+
+@pytest.fixture
+def member(company):
+    return make_user("member@lefevre.example", company, "member", first_name="Karim")
+
+
+@pytest.fixture
+def broker(broker_org):
+    return make_user("broker@durand.example", broker_org, "broker")
+
+
+@pytest.fixture
+def auditor(insurer):
+    return make_user("auditor@horizon.example", insurer, "auditor")
+
+
+@pytest.fixture
+def outsider(other_company):
+    """A manager of another company, insured elsewhere."""
+    return make_user("outsider@kirchberg.example", other_company, "manager")
+
+
+@pytest.fixture
+def other_broker(other_broker_org):
+    return make_user("broker@autre.example", other_broker_org, "broker")
+
+
+@pytest.fixture
+def other_auditor(other_insurer):
+    return make_user("auditor@autre.example", other_insurer, "auditor")
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("staff@riposte.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def incident(company, policy, manager):
+    from incident_app.services.incidents import open_incident
+
+    return open_incident(
+        company=company,
+        policy=policy,
+        kinds=["ransomware"],
+        discovered_at=timezone.now() - timedelta(hours=2),
+        personal_data="unknown",
+        declared_by=manager,
+    )
+
+
+@pytest.fixture
+def other_incident(other_company, other_policy, outsider):
+    from incident_app.services.incidents import open_incident
+
+    return open_incident(
+        company=other_company,
+        policy=other_policy,
+        kinds=["phishing"],
+        discovered_at=timezone.now() - timedelta(hours=1),
+        personal_data="no",
+        declared_by=outsider,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a user in on the test client: ``client_for(manager).get(...)``."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
