@@ -1,0 +1,124 @@
+"""Counting legal time: clock hours, working days and calendar months.
+
+Three ways of counting, each a pure function of aware datetimes (see domain.md §2):
+
+- **Clock hours** are elapsed time. Nights, weekends, public holidays and clock changes all
+  count, and nothing is pushed to the next working day: EU Regulation 1182/71 art. 3(4)
+  extends only periods *not* expressed in hours. We add in UTC, so a 72 h deadline is exactly
+  259 200 s after its anchor whatever the zone it is shown in.
+- **Working days** (jours ouvrés) are Monday to Friday minus the public holidays of the
+  company's country, taken from the maintained ``holidays`` library. The anchor's own day is
+  not counted (the period runs from the next day) and the deadline is the end of the last
+  counted day, 23:59:59 in the company's zone, returned in UTC. A deadline "within five
+  working days" can be met at any time on the fifth day, so the end of that day is the honest
+  reading; the playbook data says when the counting rule is uncertain.
+- **Calendar months** follow Regulation 1182/71 art. 3(2)(c): the period ends with the last
+  hour of the day with the same date n months later (the last day of the month when that date
+  does not exist). We do *not* apply art. 3(4)'s extension past weekends and holidays: when in
+  doubt Riposte shows the earlier, more conservative deadline.
+
+France's calendar is the metropolitan one: Alsace-Moselle's extra holidays (Good Friday,
+26 December) are not skipped, which can only make a deadline earlier, never later.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+END_OF_DAY = time(23, 59, 59)
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time skipped by a clock change (e.g. 02:30 on the last Sunday of March)."""
+
+
+def _require_aware(value: datetime, name: str = "anchor") -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, got naive {value.isoformat()}")
+
+
+def localize(naive: datetime, tz: ZoneInfo) -> datetime:
+    """Attach ``tz`` to a wall-clock time a person typed.
+
+    A time that happens twice (the autumn clock change) is read as its first occurrence, the
+    earlier instant, so deadlines computed from it are the conservative ones. A time that never
+    happens (the spring clock change) is refused rather than guessed.
+    """
+    if naive.tzinfo is not None:
+        raise ValueError("localize() expects a naive datetime")
+    first = naive.replace(tzinfo=tz, fold=0)
+    round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if round_trip != naive:
+        raise NonexistentLocalTime(
+            f"{naive.isoformat(timespec='minutes')} does not exist in {tz.key} (clock change)"
+        )
+    return first
+
+
+def add_clock_hours(start: datetime, hours: int) -> datetime:
+    """Return ``start`` + ``hours`` elapsed hours, in UTC."""
+    _require_aware(start)
+    return start.astimezone(UTC) + timedelta(hours=hours)
+
+
+@functools.cache
+def _holidays(country: str, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(country, years=year).keys())
+
+
+def is_working_day(day: date, country: str) -> bool:
+    """Monday to Friday and not a public holiday of ``country``."""
+    return day.weekday() < 5 and day not in _holidays(country, day.year)
+
+
+def holiday_name(day: date, country: str) -> str | None:
+    """The public holiday's name, for explanations ("Toussaint"), or None."""
+    if day not in _holidays(country, day.year):
+        return None
+    return holidays.country_holidays(country, years=day.year).get(day)
+
+
+def add_working_days(
+    start: datetime, days: int, country: str, tz: ZoneInfo, *, count_start_day: bool = False
+) -> datetime:
+    """Return the end (23:59:59 in ``tz``) of the ``days``-th working day after ``start``, in UTC.
+
+    ``start``'s own local day is not counted unless ``count_start_day`` is set and it is itself a
+    working day (the playbook data chooses; French practice counts from the next day).
+    """
+    _require_aware(start)
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    day = start.astimezone(tz).date()
+    remaining = days
+    if count_start_day and is_working_day(day, country):
+        remaining -= 1
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day, country):
+            remaining -= 1
+    return end_of_day(day, tz)
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """23:59:59 on ``day`` in ``tz``, as UTC (no European clock change happens at that hour)."""
+    return datetime.combine(day, END_OF_DAY, tzinfo=tz).astimezone(UTC)
+
+
+def add_months(start: datetime, months: int, tz: ZoneInfo) -> datetime:
+    """Return the end of the day with the same date ``months`` later in ``tz``, in UTC.
+
+    31 January + 1 month ends on 28 (or 29) February, per Regulation 1182/71 art. 3(2)(c).
+    """
+    _require_aware(start)
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
+    local = start.astimezone(tz).date()
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return end_of_day(date(year, month, min(local.day, last_day)), tz)

@@ -1,0 +1,130 @@
+"""The `deadlines` management command."""
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_EXAMPLE = [
+    "--country",
+    "FR",
+    "--kind",
+    "ransomware",
+    "--discovered",
+    "2026-10-23T22:15",
+    "--tz",
+    "Europe/Paris",
+    "--personal-data",
+    "yes",
+]
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("deadlines", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_prints_steps_in_order_with_due_time_rule_and_source():
+    output = run(*DOMAIN_EXAMPLE)
+
+    lines = output.splitlines()
+    assert lines[0].startswith("Playbook FR-")
+    assert "discovered 2026-10-23T22:15:00+02:00 (Europe/Paris)" in lines[0]
+    complaint = lines.index(" 5. complaint — File a police complaint")
+    assert lines[complaint + 1] == "    due: 2026-10-26T21:15:00+01:00"
+    assert "condition of the insurance payment" in lines[complaint + 2]
+    assert lines[complaint + 3].startswith("    source: Code des assurances, art. L12-10-1")
+    assert output.index("hotline") < output.index("complaint") < output.index("dpa_notification")
+
+
+def test_it_prints_json_with_key_title_due_at_and_source():
+    steps = json.loads(run(*DOMAIN_EXAMPLE, "--json", "--nis2"))
+
+    by_key = {step["key"]: step for step in steps}
+    assert by_key["complaint"]["due_at"] == "2026-10-26T21:15:00+01:00"
+    assert by_key["complaint"]["title"] == "File a police complaint"
+    assert by_key["complaint"]["indemnity_condition"] is True
+    assert "L12-10-1" in by_key["complaint"]["source"]
+    assert by_key["hotline"]["due_at"] is None and by_key["hotline"]["source"] is None
+    assert by_key["nis2_early_warning"]["due_at"] == "2026-10-24T22:15:00+02:00"
+    assert by_key["claim_declaration"]["due_at"] == "2026-10-30T23:59:59+01:00"
+
+
+def test_it_shows_due_times_in_the_zone_asked_for():
+    steps = json.loads(
+        run(*DOMAIN_EXAMPLE[:-4], "--tz", "America/Martinique", "--personal-data", "no", "--json")
+    )
+
+    complaint = next(step for step in steps if step["key"] == "complaint")
+    # 22:15 in Martinique is 02:15 UTC the next day; 72 h later, shown in Martinique time
+    assert complaint["due_at"] == "2026-10-26T22:15:00-04:00"
+
+
+def test_it_accepts_several_kinds_a_policy_delay_and_french():
+    output = run(
+        "--country",
+        "LU",
+        "--kind",
+        "transfer_fraud",
+        "--kind",
+        "account_takeover",
+        "--discovered",
+        "2026-06-22T10:00+02:00",
+        "--declaration-days",
+        "3",
+        "--lang",
+        "fr",
+    )
+
+    assert " 1. bank_recall — Appeler la banque pour rappeler le virement" in output
+    assert "reset_credentials" in output
+    assert "    due: 2026-06-26T23:59:59+02:00" in output  # 23 June is a holiday in LU
+    assert "recommandé, pas un délai légal" in output
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("--country", "DE"), "unknown country 'DE'"),
+        (("--kind", "ransom"), "unknown kind 'ransom'"),
+        (("--discovered", "23/10/2026 22h15"), "--discovered: cannot read '23/10/2026 22h15'"),
+        (("--discovered", "2026-03-29T02:30"), "does not exist in Europe/Paris"),
+        (("--tz", "Europe/Pariss"), "unknown time zone 'Europe/Pariss'"),
+        (("--personal-data", "maybe"), "--personal-data must be one of yes, no, unknown"),
+        (("--declaration-days", "five"), "--declaration-days must be a positive whole number"),
+    ],
+)
+def test_it_refuses_bad_input_with_a_one_line_message(change, message):
+    args = list(DOMAIN_EXAMPLE)
+    option, value = change
+    if option in args:
+        args[args.index(option) + 1] = value
+    else:
+        args += [option, value]
+
+    with pytest.raises(CommandError) as caught:
+        run(*args)
+
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_it_exits_non_zero_from_the_shell():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "deadlines", "--country", "XX", "--kind", "ransomware"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: unknown country 'XX' (expected FR or LU)"
+    ]
