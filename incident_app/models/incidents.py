@@ -103,7 +103,10 @@ class Incident(models.Model):
     status = models.CharField(
         _("statut"), max_length=16, choices=Status.choices, default=Status.DECLARED
     )
-    playbook_version = models.CharField(_("version du guide"), max_length=32, blank=True)
+    playbook_version = models.CharField(_("version du guide"), max_length=64, blank=True)
+    # The playbook as it was when the incident was opened: deadlines are always recomputed
+    # with the rules the incident started under, even after the playbook files change.
+    playbook_snapshot = models.JSONField(_("guide à l'ouverture"), default=dict, editable=False)
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

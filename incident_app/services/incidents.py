@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from playbooks import engine
 from playbooks.engine import IncidentFacts, load_playbook, plan
+from playbooks.loader import Playbook
 
 from ..models import Incident, JournalEntry, Step
 from . import reminders
@@ -45,6 +46,7 @@ def open_incident(
     reference=None,
 ) -> Incident:
     """Create an incident with the steps and deadlines of its country's playbook."""
+    playbook = load_playbook(company.country)
     incident = Incident.objects.create(
         reference=reference,
         company=company,
@@ -57,7 +59,8 @@ def open_incident(
         network_usable=network_usable,
         description=description,
         declared_by=declared_by,
-        playbook_version=load_playbook(company.country).version,
+        playbook_version=playbook.version,
+        playbook_snapshot=playbook.as_dict(),
     )
     Step.objects.bulk_create(
         Step(
@@ -67,7 +70,7 @@ def open_incident(
             definition=planned.as_dict(),
             due_at=planned.due_at,
         )
-        for planned in plan(facts_of(incident))
+        for planned in plan(facts_of(incident), playbook)
     )
     JournalEntry.append(
         incident,
@@ -87,6 +90,13 @@ def open_incident(
     )
     reminders.sync_for_incident(incident)
     return incident
+
+
+def playbook_of(incident: Incident) -> Playbook:
+    """The playbook the incident was opened with (the current one for older incidents)."""
+    if incident.playbook_snapshot:
+        return Playbook.from_dict(incident.playbook_snapshot)
+    return load_playbook(incident.company.country)
 
 
 def _snapshot(step: Step) -> dict:
@@ -109,7 +119,9 @@ def replan(incident: Incident, *, actor, reason: str) -> engine.Change:
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     existing = {step.key: step for step in incident.steps.all()}
-    change = engine.replan([_snapshot(s) for s in existing.values()], facts_of(incident))
+    change = engine.replan(
+        [_snapshot(s) for s in existing.values()], facts_of(incident), playbook_of(incident)
+    )
     planned_keys = set()
     for planned in change.steps:
         planned_keys.add(planned.key)
