@@ -85,7 +85,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +95,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+if PRODUCTION:
+    # Static files served by the application server itself, compressed and cache-busted.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "incident_app.urls"
 WSGI_APPLICATION = "incident_app.wsgi.application"
@@ -195,12 +198,26 @@ EVIDENCE_QUOTA_BYTES = env_int("RIPOSTE_EVIDENCE_QUOTA_BYTES", 500 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# E-mail: printed to the console in development; SMTP (or any backend) from the environment.
+_email_backend = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_email_options: dict = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": 30,
+    }
+elif _email_backend.endswith("filebased.EmailBackend"):
+    _email_options = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Riposte <riposte@localhost>")
 
 PHONENUMBER_DEFAULT_REGION = "FR"
@@ -230,7 +247,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# The deadline sweep (incident_app.services.sweep): the database is the source of truth,
+# beat only says "look now"; a sweep message older than its interval is dropped unread.
+RIPOSTE_SWEEP_INTERVAL_SECONDS = env_int("RIPOSTE_SWEEP_INTERVAL_SECONDS", 30)
+CELERY_BEAT_SCHEDULE: dict = {
+    "deadline-sweep": {
+        "task": "incident_app.sweep",
+        "schedule": float(RIPOSTE_SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": RIPOSTE_SWEEP_INTERVAL_SECONDS},
+    },
+}
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -267,3 +293,9 @@ LOGGING = {
 RIPOSTE_REMINDER_OFFSETS_MINUTES = [
     int(v) for v in env_list("RIPOSTE_REMINDER_OFFSETS_MINUTES", "1440,360,60,0")
 ]
+# Delivery of notifications: undelivered ones are handed to the worker again after this long
+# (a message lost with a killed worker or broker); a send started but never recorded is
+# released after the lease, longer than the delivery task's time limit.
+RIPOSTE_REDISPATCH_AFTER_SECONDS = env_int("RIPOSTE_REDISPATCH_AFTER_SECONDS", 300)
+RIPOSTE_DELIVERY_LEASE_SECONDS = env_int("RIPOSTE_DELIVERY_LEASE_SECONDS", 600)
+RIPOSTE_DELIVERY_MAX_ATTEMPTS = env_int("RIPOSTE_DELIVERY_MAX_ATTEMPTS", 10)
