@@ -116,6 +116,9 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # One-time token of the declaration form: a double-click or a resubmitted form finds the
+    # incident already opened instead of opening a second one.
+    declaration_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 
