@@ -242,6 +242,42 @@ class Command(BaseCommand):
                     older, key, manager, older.discovered_at + timedelta(hours=hours), proof
                 )
             Incident.objects.filter(pk=older.pk).update(status=Incident.Status.CLOSED)
+        self._clinic_costs(users["docteur@cabinet-kirchberg.example"])
+
+    def _clinic_costs(self, doctor):
+        """The three costs of the clinic example (easyPRO Cyber), recorded once."""
+        from coverage.models import Cost
+        from coverage.services import record_cost
+
+        clinic = Incident.objects.get(reference=CLINIC_REFERENCE)
+        if Cost.objects.filter(incident=clinic).exists():
+            return
+        guarantees = {g.kind: g for g in clinic.policy.guarantees.all()}
+        # A medical practice is exempt from VAT (Luxembourg VAT law, art. 44) and cannot
+        # recover it: the claim counts the amounts including VAT, those of the example.
+        for kind, supplier, day, description, incl, excl in [
+            (G.ASSISTANCE, "Assistance easyPRO 24/7", 9, "Gestion du sinistre", "720", "615.38"),
+            (G.FORENSIC, "Experts IT Kirchberg", 10, "Recherche de la faille", "1800", "1538.46"),
+            (
+                G.RESTORATION,
+                "Reconstitution SI Lux",
+                16,
+                "Reconstitution du système",
+                "10000",
+                "8547.01",
+            ),
+        ]:
+            record_cost(
+                clinic,
+                user=doctor,
+                guarantee=guarantees[kind],
+                supplier=supplier,
+                incurred_on=date(2026, 3, day),
+                description=description,
+                amount_excl_vat=Decimal(excl),
+                amount_incl_vat=Decimal(incl),
+                counted=Cost.Counted.INCL_VAT,
+            )
 
     def _complete(self, incident, key, user, done_at, proof):
         from incident_app.services.steps import complete_step
