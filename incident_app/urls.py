@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from coverage import views as coverage
+
 from .views import home
 
 urlpatterns = [
@@ -10,6 +12,31 @@ urlpatterns = [
     path("entreprise/", home.company_home, name="company_home"),
     path("courtier/", home.broker_home, name="broker_home"),
     path("assureur/", home.insurer_home, name="insurer_home"),
+    # What the policy pays and what keeps the cover (coverage app).
+    path(
+        "incidents/<str:reference>/couverture/", coverage.coverage_summary, name="coverage_summary"
+    ),
+    path(
+        "incidents/<str:reference>/couverture/resume.json",
+        coverage.coverage_summary_json,
+        name="coverage_summary_json",
+    ),
+    path("incidents/<str:reference>/couverture/couts/", coverage.cost_add, name="cost_add"),
+    path(
+        "incidents/<str:reference>/couverture/couts/<int:pk>/facture/",
+        coverage.cost_invoice,
+        name="cost_invoice",
+    ),
+    path(
+        "incidents/<str:reference>/couverture/interruption/",
+        coverage.interruption_edit,
+        name="interruption_edit",
+    ),
+    path(
+        "incidents/<str:reference>/couverture/conditions/<int:pk>/attester/",
+        coverage.condition_attest,
+        name="condition_attest",
+    ),
     path(
         "compte/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,0 +1,205 @@
+"""The coverage page of an incident: guarantees, costs, estimates, conditions of the cover.
+
+Everyone who sees the incident sees its coverage (company, broker, auditor); the company and
+its broker record costs and the business interruption (``access.can_annotate``); a manager of
+the company attests a guarantee's condition (``access.can_manage``).  Every form works with a
+plain POST (then a redirect) and with HTMX (then the ``coverage`` fragment is swapped).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from incident_app.access import can_annotate, can_manage, get_visible_incident, require
+
+from . import services
+from .forms import AttestationForm, BusinessInterruptionForm, CostForm
+from .models import BusinessInterruption, Cost, Guarantee
+from .triggers import language_code
+
+PAGE = "coverage/summary.html"
+
+
+def _lang(request) -> str:
+    try:
+        return language_code(request.GET.get("lang") or get_language() or "fr")
+    except ValueError:
+        return "fr"
+
+
+def _interruption_initial(incident) -> dict:
+    record = BusinessInterruption.objects.filter(incident=incident).first()
+    if record is None:
+        return {}
+    return {
+        "started_at": record.started_at,
+        "ended_at": record.ended_at,
+        "hourly_margin": record.hourly_margin,
+        "annual_margin": record.annual_margin,
+        "operating_hours_per_year": record.operating_hours_per_year,
+        "extra_costs": record.extra_costs,
+    }
+
+
+def _render(
+    request, incident, *, cost_form=None, interruption_form=None, notice="", notice_level="success"
+):
+    user = request.user
+    lang = _lang(request)
+    # Forms read and show times in the company's zone, whatever the server's.
+    with timezone.override(incident.company.zone):
+        context = {
+            "incident": incident,
+            "summary": services.coverage_summary(incident, lang=lang),
+            "lang": lang,
+            "can_record": can_annotate(user, incident),
+            "can_attest": can_manage(user, incident),
+            "cost_form": cost_form or CostForm(policy=incident.policy),
+            "interruption_form": interruption_form
+            or BusinessInterruptionForm(initial=_interruption_initial(incident)),
+            "attestation_form": AttestationForm(),
+            "has_interruption_cover": incident.policy.guarantees.filter(
+                kind=Guarantee.Kind.BUSINESS_INTERRUPTION
+            ).exists(),
+            "notice": notice,
+            "notice_level": notice_level,
+        }
+        template = f"{PAGE}#coverage" if request.htmx else PAGE
+        return render(request, template, context)
+
+
+def _done(request, incident, message: str):
+    if request.htmx:
+        return _render(request, incident, notice=message)
+    messages.success(request, message)
+    return redirect(reverse("coverage_summary", args=[incident.reference]))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def coverage_summary(request, reference):
+    incident = get_visible_incident(request.user, reference)
+    return _render(request, incident)
+
+
+@login_required
+@require_GET
+def coverage_summary_json(request, reference):
+    incident = get_visible_incident(request.user, reference)
+    summary = services.coverage_summary(incident, lang=_lang(request))
+    return JsonResponse(summary.as_dict(), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def cost_add(request, reference):
+    incident = get_visible_incident(request.user, reference)
+    if request.method != "POST":
+        return redirect(reverse("coverage_summary", args=[reference]) + "#costs")
+    require(can_annotate(request.user, incident))
+    form = CostForm(request.POST, request.FILES, policy=incident.policy)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_cost(
+                incident,
+                user=request.user,
+                guarantee=data["guarantee"],
+                supplier=data["supplier"],
+                incurred_on=data["incurred_on"],
+                description=data["description"],
+                amount_excl_vat=data["amount_excl_vat"],
+                amount_incl_vat=data["amount_incl_vat"],
+                counted=data["counted"],
+                invoice=data["invoice"] or None,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, incident, _("Coût enregistré."))
+    return _render(request, incident, cost_form=form)
+
+
+@login_required
+def interruption_edit(request, reference):
+    incident = get_visible_incident(request.user, reference)
+    if request.method != "POST":
+        return redirect(reverse("coverage_summary", args=[reference]) + "#interruption")
+    require(can_annotate(request.user, incident))
+    with timezone.override(incident.company.zone):
+        form = BusinessInterruptionForm(request.POST)
+        valid = form.is_valid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            services.save_business_interruption(
+                incident,
+                user=request.user,
+                started_at=data["started_at"],
+                ended_at=data["ended_at"],
+                hourly_margin=data["hourly_margin"],
+                annual_margin=data["annual_margin"],
+                operating_hours_per_year=data["operating_hours_per_year"],
+                extra_costs=data["extra_costs"] or 0,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, incident, _("Interruption d'activité enregistrée."))
+    return _render(request, incident, interruption_form=form)
+
+
+@login_required
+def condition_attest(request, reference, pk):
+    incident = get_visible_incident(request.user, reference)
+    guarantee = get_object_or_404(Guarantee, pk=pk, policy=incident.policy)
+    if request.method != "POST":
+        return redirect(reverse("coverage_summary", args=[reference]) + "#conditions")
+    require(can_manage(request.user, incident))
+    form = AttestationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attest_condition(
+                incident, guarantee, user=request.user, statement=form.cleaned_data["statement"]
+            )
+        except ValidationError as error:
+            if request.htmx:
+                return _render(
+                    request, incident, notice=" ".join(error.messages), notice_level="error"
+                )
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("coverage_summary", args=[reference]) + "#conditions")
+        return _done(request, incident, _("Condition attestée."))
+    messages.error(request, " ".join(form.errors.get("statement", [])))
+    return redirect(reverse("coverage_summary", args=[reference]) + "#conditions")
+
+
+@login_required
+@require_GET
+def cost_invoice(request, reference, pk):
+    incident = get_visible_incident(request.user, reference)
+    cost = get_object_or_404(
+        Cost.objects.select_related("invoice"), pk=pk, incident=incident, invoice__isnull=False
+    )
+    evidence = cost.invoice
+    if evidence.incident_id != incident.pk:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
