@@ -8,8 +8,11 @@ from .models import (
     Incident,
     JournalEntry,
     Membership,
+    Notification,
     Organisation,
+    Reminder,
     Step,
+    SweepRun,
     User,
 )
 
@@ -97,3 +100,52 @@ class EvidenceAdmin(admin.ModelAdmin):
 class ClaimDossierAdmin(admin.ModelAdmin):
     list_display = ["incident", "version", "status", "generated_at", "sha256"]
     list_filter = ["status"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the deadline sweep: looked at, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["step", "offset_minutes", "fire_at", "claimed_at", "cancelled_at"]
+    list_filter = ["offset_minutes"]
+    search_fields = ["step__incident__reference", "step__key"]
+    date_hierarchy = "fire_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "user", "channel", "created_at", "delivered_at", "lag", "attempts"]
+    list_filter = ["channel"]
+    search_fields = ["incident__reference", "user__email", "subject"]
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(ReadOnlyAdmin):
+    """The sweep's heartbeat; the list's header shows backlog and lag percentiles."""
+
+    list_display = [
+        "started_at",
+        "duration_ms",
+        "claimed",
+        "notifications",
+        "stale",
+        "failed",
+        "redispatched",
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        from .services.sweep import status
+
+        extra_context = {**(extra_context or {}), "sweep_status": status()}
+        return super().changelist_view(request, extra_context=extra_context)

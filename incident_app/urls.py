@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from coverage import views as coverage
 
-from .views import home
+from .views import calendar, home, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -43,6 +43,21 @@ urlpatterns = [
         name="login",
     ),
     path("compte/", include("django.contrib.auth.urls")),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/cloche/", notifications.notification_bell, name="notification_bell"),
+    path(
+        "notifications/tout-lu/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path("notifications/<int:pk>/lue/", notifications.notification_read, name="notification_read"),
+    path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("calendrier/", calendar.calendar_settings, name="calendar"),
+    path("calendrier/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

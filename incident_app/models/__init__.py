@@ -3,7 +3,7 @@ from .dossiers import ClaimDossier
 from .evidence import Evidence
 from .incidents import Incident, Step
 from .journal import JournalEntry, JournalIsAppendOnly, verify_chain
-from .reminders import Notification, Reminder
+from .reminders import Notification, Reminder, ReminderPreference, SweepRun
 
 __all__ = [
     "ClaimDossier",
@@ -15,7 +15,9 @@ __all__ = [
     "Notification",
     "Organisation",
     "Reminder",
+    "ReminderPreference",
     "Step",
+    "SweepRun",
     "User",
     "verify_chain",
 ]

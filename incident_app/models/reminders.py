@@ -66,7 +66,12 @@ class Notification(models.Model):
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # Delivery is claimed before sending (a conditional UPDATE), so two workers holding the
+    # same task never both send; the sweep re-dispatches what stays undelivered.
+    dispatched_at = models.DateTimeField(_("confiée au worker le"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("remise le"), null=True, blank=True)
+    lag = models.DurationField(_("retard de remise"), null=True, blank=True)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -86,7 +91,60 @@ class Notification(models.Model):
                 name="notification_unread",
                 condition=Q(read_at__isnull=True, channel="in_app"),
             ),
+            # The sweep's re-dispatch of deliveries lost by the broker or a killed worker.
+            models.Index(
+                fields=["dispatched_at"],
+                name="notification_undelivered",
+                condition=Q(delivered_at__isnull=True),
+            ),
+            # Lag percentiles of sweep_status and the admin.
+            models.Index(fields=["delivered_at"], name="notification_delivered_at"),
         ]
 
     def __str__(self):
         return f"{self.channel} → {self.user}: {self.subject}"
+
+
+class ReminderPreference(models.Model):
+    """What a user chose to receive by e-mail; in-app notifications always appear.
+
+    Overdue notices (offset 0) are never muted: missing a legal deadline such as the 72 h
+    complaint (Code des assurances art. L12-10-1) can void the cover.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    muted_email_offsets = models.JSONField(
+        _("rappels sans e-mail (minutes avant l'échéance)"), default=list, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("préférence de rappel")
+        verbose_name_plural = _("préférences de rappel")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants_email(self, offset_minutes: int) -> bool:
+        return offset_minutes == 0 or offset_minutes not in self.muted_email_offsets
+
+
+class SweepRun(models.Model):
+    """One pass of the deadline sweep, kept a few days to show the sweep is alive."""
+
+    started_at = models.DateTimeField(_("début"), db_index=True)
+    duration_ms = models.PositiveIntegerField(_("durée (ms)"), default=0)
+    claimed = models.PositiveIntegerField(_("rappels pris en charge"), default=0)
+    notifications = models.PositiveIntegerField(_("notifications créées"), default=0)
+    stale = models.PositiveIntegerField(_("rappels périmés"), default=0)
+    failed = models.PositiveIntegerField(_("rappels en erreur"), default=0)
+    redispatched = models.PositiveIntegerField(_("envois relancés"), default=0)
+
+    class Meta:
+        verbose_name = _("passage du balayage")
+        verbose_name_plural = _("passages du balayage")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S}"

@@ -47,3 +47,10 @@ def sync_for_step(step: Step, now=None) -> None:
 def sync_for_incident(incident, now=None) -> None:
     for step in incident.steps.all():
         sync_for_step(step, now=now)
+
+
+def kinds() -> list[tuple[int, str]]:
+    """The reminders a user may mute by e-mail: every offset but the overdue notice."""
+    from .notify import offset_label
+
+    return [(offset, offset_label(offset)) for offset in offsets_minutes() if offset]

@@ -1,0 +1,305 @@
+"""Who is told about a deadline, on which channels, with which words; and delivery.
+
+The sweep only asks this module for recipients and channels and hands each notification to
+``dispatch``. A new channel (SMS, webhook) is one ``Channel`` subclass registered here, plus
+its choice on ``Notification.Channel``; the sweep does not change.
+
+Delivery is claim-then-send: ``deliver`` sets ``claimed_at`` with a conditional UPDATE and
+only the caller that changed the row sends. A duplicated or retried task finds the claim and
+does nothing. What the claim cannot cover is a worker killed after the message left but
+before ``delivered_at`` was written; the sweep releases such claims after a lease longer than
+the task's time limit and sends again, with the same ``Message-ID``, so a reminder is never
+lost and, in that narrow window only, arrives twice as one recognisable message.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..models import Membership, Notification, Reminder, ReminderPreference, User
+
+logger = logging.getLogger(__name__)
+
+# The incident page; the home page is the fallback (e.g. a deployment without the wizard).
+INCIDENT_URL_NAMES = ("incident_detail",)
+
+
+class Channel:
+    """A way to reach a user. ``send`` raises on failure; the task retries."""
+
+    code: str = ""
+    # In-app notifications exist once their row exists: nothing to send.
+    delivered_on_creation = False
+
+    def wants(self, user: User, reminder: Reminder) -> bool:
+        return True
+
+    def send(self, notification: Notification) -> None:
+        raise NotImplementedError
+
+
+class InAppChannel(Channel):
+    code = Notification.Channel.IN_APP
+    delivered_on_creation = True
+
+    def send(self, notification: Notification) -> None:
+        return None
+
+
+class EmailChannel(Channel):
+    code = Notification.Channel.EMAIL
+
+    def wants(self, user: User, reminder: Reminder) -> bool:
+        if not user.email:
+            return False
+        preference = ReminderPreference.objects.filter(user=user).first()
+        return preference is None or preference.wants_email(reminder.offset_minutes)
+
+    def send(self, notification: Notification) -> None:
+        user = notification.user
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = message_context(notification.reminder, user)
+            subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
+            text = render_to_string("emails/reminder.txt", context)
+            html = render_to_string("emails/reminder.html", context)
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+            headers={
+                # Stable per notification: a resend after a crash is the same message.
+                "Message-ID": f"<notification-{notification.pk}@riposte>",
+                "X-Riposte-Notification": str(notification.pk),
+            },
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+
+
+CHANNELS: dict[str, Channel] = {}
+
+
+def register(channel: Channel) -> Channel:
+    CHANNELS[channel.code] = channel
+    return channel
+
+
+register(InAppChannel())
+register(EmailChannel())
+
+
+def channels() -> list[Channel]:
+    return list(CHANNELS.values())
+
+
+def recipients(reminder: Reminder) -> list[User]:
+    """Who hears about this reminder.
+
+    Before the deadline: the step's assignee, else the company's managers. At the deadline
+    (the overdue notice) it escalates: the assignee, the company's managers and the broker
+    who placed the policy.
+    """
+    step = reminder.step
+    incident = step.incident
+    managers = list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=incident.company_id,
+            memberships__role=Membership.Role.MANAGER,
+        ).order_by("pk")
+    )
+    people: list[User] = []
+    assignee = step.assignee if step.assignee_id and step.assignee.is_active else None
+    if assignee:
+        people.append(assignee)
+    if reminder.is_overdue_notice or not assignee:
+        people.extend(managers)
+    if reminder.is_overdue_notice:
+        people.extend(
+            User.objects.filter(
+                is_active=True,
+                memberships__organisation_id=incident.policy.broker_id,
+                memberships__role=Membership.Role.BROKER,
+            ).order_by("pk")
+        )
+    seen: set[int] = set()
+    unique = []
+    for person in people:
+        if person.pk not in seen:
+            seen.add(person.pk)
+            unique.append(person)
+    return unique
+
+
+def incident_path(incident) -> str:
+    for name in INCIDENT_URL_NAMES:
+        try:
+            return reverse(name, kwargs={"reference": incident.reference})
+        except NoReverseMatch:
+            continue
+    return reverse("home")
+
+
+def incident_url(incident) -> str:
+    return settings.SITE_URL + incident_path(incident)
+
+
+def offset_label(offset_minutes: int) -> str:
+    if offset_minutes % 60 == 0:
+        hours = offset_minutes // 60
+        return ngettext("%(count)d heure", "%(count)d heures", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", offset_minutes) % {
+        "count": offset_minutes
+    }
+
+
+def message_context(reminder: Reminder, user: User) -> dict:
+    """What the subject, text and HTML of a reminder say, in the active language."""
+    step = reminder.step
+    incident = step.incident
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    lang = "en" if lang.startswith("en") else "fr"
+    return {
+        "user": user,
+        "incident": incident,
+        "step": step,
+        "reminder": reminder,
+        "overdue": reminder.is_overdue_notice,
+        "title": step.text("title", lang),
+        "guidance": step.text("guidance", lang),
+        "due_at": step.due_at,
+        "zone": incident.company.timezone,
+        "offset": offset_label(reminder.offset_minutes),
+        "url": incident_url(incident),
+        "preferences_url": settings.SITE_URL + reverse("notification_preferences"),
+    }
+
+
+def in_app_text(reminder: Reminder, user: User) -> tuple[str, str]:
+    """Subject and body stored on the notification, in the recipient's language."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = message_context(reminder, user)
+        subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
+        if reminder.is_overdue_notice:
+            body = _("L'échéance est dépassée : faites-le maintenant et gardez la preuve.")
+        else:
+            body = _("À faire dans %(offset)s.") % {"offset": context["offset"]}
+    return subject[:255], body
+
+
+@dataclass
+class Created:
+    notification: Notification
+    created: bool
+
+
+def create_for(reminder: Reminder, now) -> list[Created]:
+    """The notifications of one claimed reminder: one per recipient and channel.
+
+    ``get_or_create`` on the unique (reminder, user, channel) keeps this idempotent even if a
+    claimed reminder were processed again.
+    """
+    made = []
+    for user in recipients(reminder):
+        subject, body = in_app_text(reminder, user)
+        for channel in channels():
+            if not channel.wants(user, reminder):
+                continue
+            lag = now - reminder.fire_at
+            notification, created = Notification.objects.get_or_create(
+                reminder=reminder,
+                user=user,
+                channel=channel.code,
+                defaults={
+                    "incident_id": reminder.step.incident_id,
+                    "step": reminder.step,
+                    "subject": subject,
+                    "body": body,
+                    "delivered_at": now if channel.delivered_on_creation else None,
+                    "lag": lag if channel.delivered_on_creation else None,
+                    "dispatched_at": None if channel.delivered_on_creation else now,
+                },
+            )
+            made.append(Created(notification, created))
+            if created and not channel.delivered_on_creation:
+                dispatch(notification.pk)
+    return made
+
+
+def dispatch(pk: int) -> None:
+    """Hand a notification to the worker once the transaction that wrote it commits."""
+    from ..tasks import deliver_notification
+
+    deliver_notification.delay_on_commit(pk)
+
+
+def deliver(pk: int, now=None) -> bool:
+    """Send one notification if nobody else is or was sending it. True if sent here."""
+    now = now or timezone.now()
+    claimed = Notification.objects.filter(
+        pk=pk, delivered_at__isnull=True, claimed_at__isnull=True
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return False
+    notification = Notification.objects.select_related(
+        "user", "reminder__step__incident__company"
+    ).get(pk=pk)
+    channel = CHANNELS.get(notification.channel)
+    try:
+        if channel is None:
+            raise LookupError(f"No channel {notification.channel!r}")
+        channel.send(notification)
+    except Exception as exc:
+        # Release the claim so a retry may send; nothing left the building.
+        Notification.objects.filter(pk=pk).update(claimed_at=None, last_error=repr(exc)[:2000])
+        raise
+    delivered_at = timezone.now()
+    due = notification.reminder.fire_at if notification.reminder else notification.created_at
+    Notification.objects.filter(pk=pk).update(
+        delivered_at=delivered_at, lag=max(delivered_at - due, timedelta(0)), last_error=""
+    )
+    return True
+
+
+def redispatch(now=None) -> int:
+    """Hand again to the worker what a lost message or a killed worker left undelivered.
+
+    Unclaimed and not dispatched for ``RIPOSTE_REDISPATCH_AFTER_SECONDS``: the message was
+    lost (or is stuck behind a dead worker's unacknowledged queue); claimed for longer than
+    ``RIPOSTE_DELIVERY_LEASE_SECONDS``: the worker died while sending.
+    """
+    now = now or timezone.now()
+    in_app = [c.code for c in channels() if c.delivered_on_creation]
+    pending = Notification.objects.filter(
+        delivered_at__isnull=True, attempts__lt=settings.RIPOSTE_DELIVERY_MAX_ATTEMPTS
+    ).exclude(channel__in=in_app)
+    lease = now - timedelta(seconds=settings.RIPOSTE_DELIVERY_LEASE_SECONDS)
+    expired = pending.filter(claimed_at__lt=lease)
+    for pk in expired.values_list("pk", flat=True)[:500]:
+        logger.warning("Notification %s: send interrupted, sending again", pk)
+    expired.update(claimed_at=None, dispatched_at=None, last_error="interrupted while sending")
+    stale = now - timedelta(seconds=settings.RIPOSTE_REDISPATCH_AFTER_SECONDS)
+    pks = list(
+        pending.filter(claimed_at__isnull=True, dispatched_at__lt=stale).values_list(
+            "pk", flat=True
+        )[:500]
+    ) + list(
+        pending.filter(claimed_at__isnull=True, dispatched_at__isnull=True).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    if pks:
+        Notification.objects.filter(pk__in=pks).update(dispatched_at=now)
+        for pk in pks:
+            dispatch(pk)
+    return len(pks)

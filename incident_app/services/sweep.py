@@ -1,0 +1,208 @@
+"""The deadline sweep: claim due reminders once, write their notifications and journal entry.
+
+Run by Celery beat every ``RIPOSTE_SWEEP_INTERVAL_SECONDS`` (and by ``manage.py sweep``).
+Safe to run twice at once: each reminder is claimed in its own transaction, with
+``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (a concurrent sweep passes over rows being
+processed instead of waiting) and a conditional ``UPDATE … WHERE claimed_at IS NULL`` whose
+row count must be 1 everywhere (SQLite serialises writers; the count tells the loser). The
+notifications and the journal entry are written in that same transaction, and delivery is
+handed to the worker only when it commits: a crash before the commit leaves the reminder
+unclaimed for the next sweep, a crash after it leaves notifications that the sweep
+re-dispatches (``notify.redispatch``). A row that fails is logged and left for the next
+sweep; it never stops the others.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..models import JournalEntry, Notification, Reminder, SweepRun
+from . import notify, reminders
+
+logger = logging.getLogger(__name__)
+
+# Sweep runs are kept this long for sweep_status and the admin.
+KEEP_RUNS = timedelta(days=7)
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    notifications: int = 0
+    stale: int = 0
+    failed: int = 0
+    redispatched: int = 0
+    duration_ms: int = 0
+    reminder_ids: list[int] = field(default_factory=list)
+
+
+def due_reminders(now):
+    """Reminders whose time has come, not yet claimed nor cancelled (partial index)."""
+    return Reminder.objects.filter(
+        fire_at__lte=now, claimed_at__isnull=True, cancelled_at__isnull=True
+    )
+
+
+def run_sweep(now=None, batch: int = 500) -> SweepResult:
+    """Process up to ``batch`` due reminders, then re-dispatch lost deliveries."""
+    started = time.monotonic()
+    now = now or timezone.now()
+    result = SweepResult()
+    skip: set[int] = set()
+    while result.claimed + result.stale + result.failed < batch:
+        candidates = list(
+            due_reminders(now)
+            .exclude(pk__in=skip)
+            .order_by("fire_at")
+            .values_list("pk", flat=True)[: min(100, batch)]
+        )
+        if not candidates:
+            break
+        for pk in candidates:
+            skip.add(pk)
+            try:
+                outcome = _process(pk, now)
+            except Exception:
+                # A bad row must not stop the sweep nor be retried in a loop: logged, left
+                # unclaimed for the next sweep.
+                logger.exception("Reminder %s could not be processed", pk)
+                result.failed += 1
+                continue
+            if outcome is None:
+                continue  # another sweep has it
+            if outcome < 0:
+                result.stale += 1
+            else:
+                result.claimed += 1
+                result.notifications += outcome
+                result.reminder_ids.append(pk)
+    try:
+        result.redispatched = notify.redispatch(now)
+    except Exception:
+        logger.exception("Re-dispatch of undelivered notifications failed")
+    result.duration_ms = int((time.monotonic() - started) * 1000)
+    _record(now, result)
+    return result
+
+
+def _claim(pk: int, now) -> Reminder | None:
+    """Claim one due reminder in the current transaction, or None if someone else has it."""
+    pending = Reminder.objects.filter(pk=pk, claimed_at__isnull=True, cancelled_at__isnull=True)
+    if connection.features.has_select_for_update_skip_locked:
+        locked = list(pending.select_for_update(skip_locked=True, of=("self",)))
+        if not locked:
+            return None
+    if pending.update(claimed_at=now) != 1:
+        return None
+    return Reminder.objects.select_related(
+        "step__incident__company", "step__incident__policy", "step__assignee"
+    ).get(pk=pk)
+
+
+@transaction.atomic
+def _process(pk: int, now) -> int | None:
+    """Claim, re-check and notify one reminder. Notifications made, -1 if stale, None if taken."""
+    reminder = _claim(pk, now)
+    if reminder is None:
+        return None
+    step = reminder.step
+    incident = step.incident
+    if not step.is_open or incident.is_closed or step.due_at is None:
+        # Done or no longer applicable since the reminder was planned: nothing to say.
+        Reminder.objects.filter(pk=pk).update(cancelled_at=now)
+        return -1
+    if reminder.fire_at != step.due_at - timedelta(minutes=reminder.offset_minutes):
+        # The deadline moved without its reminders following: put them right, send nothing
+        # now; the moved reminder is picked up when its own time comes.
+        Reminder.objects.filter(pk=pk).update(claimed_at=None)
+        reminders.sync_for_step(step, now=now)
+        return -1
+    made = notify.create_for(reminder, now)
+    _journal(reminder, made)
+    return sum(1 for m in made if m.created)
+
+
+def _journal(reminder: Reminder, made) -> None:
+    step = reminder.step
+    incident = step.incident
+    with translation.override(incident.company.language):
+        title = step.text("title", incident.company.language)
+        people = sorted({m.notification.user.display_name for m in made})
+        if reminder.is_overdue_notice:
+            kind = JournalEntry.Kind.DEADLINE_MISSED
+            text = _("Échéance dépassée pour « %(title)s » ; prévenus : %(people)s.")
+        else:
+            kind = JournalEntry.Kind.REMINDER_SENT
+            text = _("Rappel « %(title)s » (échéance dans %(offset)s) ; prévenus : %(people)s.")
+        text = text % {
+            "title": title,
+            "offset": notify.offset_label(reminder.offset_minutes),
+            "people": ", ".join(people) or "—",
+        }
+    JournalEntry.append(
+        incident,
+        kind,
+        text,
+        occurred_at=reminder.fire_at,
+        data={
+            "step": step.key,
+            "reminder": reminder.pk,
+            "offset_minutes": reminder.offset_minutes,
+            "due_at": step.due_at.isoformat(),
+            "notifications": sorted([m.notification.user_id, m.notification.channel] for m in made),
+        },
+    )
+
+
+def _record(now, result: SweepResult) -> None:
+    try:
+        SweepRun.objects.create(
+            started_at=now,
+            duration_ms=result.duration_ms,
+            claimed=result.claimed,
+            notifications=result.notifications,
+            stale=result.stale,
+            failed=result.failed,
+            redispatched=result.redispatched,
+        )
+        SweepRun.objects.filter(started_at__lt=now - KEEP_RUNS).delete()
+    except Exception:
+        logger.exception("Could not record the sweep run")
+
+
+def status(now=None) -> dict:
+    """Last sweep, backlog and delivery lag percentiles (last 24 h), for sweep_status."""
+    now = now or timezone.now()
+    last = SweepRun.objects.order_by("-started_at").first()
+    lags = sorted(
+        lag.total_seconds()
+        for lag in Notification.objects.filter(
+            delivered_at__gte=now - timedelta(hours=24), lag__isnull=False
+        ).values_list("lag", flat=True)
+    )
+    undelivered = Notification.objects.filter(delivered_at__isnull=True)
+    return {
+        "last_sweep_at": last.started_at if last else None,
+        "last_sweep_ms": last.duration_ms if last else None,
+        "backlog": due_reminders(now).count(),
+        "undelivered": undelivered.count(),
+        "failed": undelivered.filter(attempts__gte=settings.RIPOSTE_DELIVERY_MAX_ATTEMPTS).count(),
+        "delivered_24h": len(lags),
+        "lag_p50_s": percentile(lags, 50),
+        "lag_p95_s": percentile(lags, 95),
+        "lag_p99_s": percentile(lags, 99),
+    }
+
+
+def percentile(sorted_values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile of already sorted values; None when there are none."""
+    if not sorted_values:
+        return None
+    rank = max(1, -(-len(sorted_values) * p // 100))
+    return sorted_values[int(rank) - 1]

@@ -1,0 +1,41 @@
+"""Celery tasks: the deadline sweep and the delivery of notifications.
+
+Tasks take primary keys and are idempotent; the database decides what is due and what was
+sent, the broker only carries "look now" and "send this".
+"""
+
+import logging
+import smtplib
+
+from celery import shared_task
+
+from .services import notify
+from .services import sweep as sweep_service
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="incident_app.sweep", ignore_result=True, time_limit=120, soft_time_limit=100)
+def sweep() -> dict:
+    result = sweep_service.run_sweep()
+    return {"claimed": result.claimed, "redispatched": result.redispatched}
+
+
+@shared_task(
+    name="incident_app.deliver_notification",
+    ignore_result=True,
+    # Acknowledged after it ran: a killed worker's message goes back to the queue, and the
+    # claim in notify.deliver makes the second run a no-op if the first had sent.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Expected: the mail server is down or refuses for a while.
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+    time_limit=60,
+    soft_time_limit=45,
+)
+def deliver_notification(pk: int) -> bool:
+    return notify.deliver(pk)
