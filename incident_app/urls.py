@@ -5,13 +5,47 @@ from django.views.i18n import JavaScriptCatalog
 
 from coverage import views as coverage
 
-from .views import calendar, home, notifications
+from .views import calendar, crisis, declare, evidence, home, incident, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("entreprise/", home.company_home, name="company_home"),
     path("courtier/", home.broker_home, name="broker_home"),
     path("assureur/", home.insurer_home, name="insurer_home"),
+    # Declaring an attack and following it, step by step.
+    path("incidents/declarer/", declare.declare, name="incident_declare"),
+    path("incidents/<str:reference>/", incident.incident_detail, name="incident_detail"),
+    path("incidents/<str:reference>/etapes/<str:key>/", incident.step_detail, name="step_detail"),
+    path(
+        "incidents/<str:reference>/etapes/<str:key>/faite/",
+        incident.step_complete,
+        name="step_complete",
+    ),
+    path(
+        "incidents/<str:reference>/etapes/<str:key>/sans-objet/",
+        incident.step_not_applicable,
+        name="step_not_applicable",
+    ),
+    path(
+        "incidents/<str:reference>/etapes/<str:key>/confier/",
+        crisis.step_assign,
+        name="step_assign",
+    ),
+    path("incidents/<str:reference>/faits/", incident.incident_facts, name="incident_facts"),
+    path("incidents/<str:reference>/journal/", incident.journal_note, name="journal_note"),
+    path("incidents/<str:reference>/preuves/", evidence.evidence_upload, name="evidence_upload"),
+    path(
+        "incidents/<str:reference>/preuves/<int:pk>/",
+        evidence.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "incidents/<str:reference>/preuves/<int:pk>/retirer/",
+        evidence.evidence_withdraw,
+        name="evidence_withdraw",
+    ),
+    path("incidents/<str:reference>/cellule/", crisis.crisis_cell, name="crisis_cell"),
+    path("incidents/<str:reference>/communication/", crisis.communication, name="communication"),
     # What the policy pays and what keeps the cover (coverage app).
     path(
         "incidents/<str:reference>/couverture/", coverage.coverage_summary, name="coverage_summary"

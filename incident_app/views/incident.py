@@ -1,0 +1,365 @@
+"""The incident page: one step at a time, the list of all steps, evidence and the journal."""
+
+from datetime import timedelta
+
+import phonenumbers
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from .. import access
+from ..forms import (
+    AssignForm,
+    EvidenceUploadForm,
+    FactsForm,
+    NotApplicableForm,
+    NoteForm,
+    StepCompleteForm,
+    WithdrawEvidenceForm,
+)
+from ..models import Incident, JournalEntry, Step, verify_chain
+from ..services import evidence as evidence_service
+from ..services import incidents as incident_service
+from ..services import steps as step_service
+
+SOON = timedelta(hours=24)
+JOURNAL_PREVIEW = 8
+COVERAGE_TEMPLATE = "coverage/_incident_conditions.html"
+
+
+def lang() -> str:
+    return (get_language() or "fr")[:2]
+
+
+def duration_text(delta: timedelta) -> str:
+    """A remaining time in words, coarse enough to read at a glance: 2 j 5 h, 5 h 12 min."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days >= 2:
+        return _("%(d)d j %(h)d h") % {"d": days, "h": hours}
+    hours += days * 24
+    if hours:
+        return _("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
+    return _("%(m)d min") % {"m": minutes}
+
+
+def decorate(step: Step, now, language: str) -> Step:
+    """Attach what the templates show: texts in the reader's language, state and urgency."""
+    step.title_text = step.text("title", language)
+    step.guidance_text = step.text("guidance", language)
+    step.proof_label_text = step.text("proof_label", language)
+    rule = step.definition.get("rule") or {}
+    step.indemnity_condition = bool(rule.get("indemnity_condition"))
+    note = rule.get("note") or {}
+    step.rule_note = note.get(language) or note.get("fr") or "" if isinstance(note, dict) else ""
+    step.source = step.definition.get("source", "")
+    step.proof_kind = step.definition.get("proof", "none")
+    step.at_once = step.definition.get("at_once", False)
+    step.state = step.status
+    step.urgency = ""
+    step.remaining_text = ""
+    if step.is_open and step.due_at:
+        remaining = step.due_at - now
+        if remaining <= timedelta(0):
+            step.state = "overdue"
+            step.urgency = "late"
+            step.remaining_text = _("En retard de %(t)s") % {"t": duration_text(remaining)}
+        else:
+            step.urgency = "soon" if remaining < SOON else "ok"
+            step.remaining_text = _("Il reste %(t)s") % {"t": duration_text(remaining)}
+    return step
+
+
+def hotline_display(policy, company) -> str:
+    """The hotline as people dial it: national format at home, international from abroad."""
+    number = policy.hotline
+    if not number:
+        return ""
+    region = phonenumbers.region_code_for_number(number)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if region == company.country
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def coverage_template():
+    # The coverage section comes from the coverage package when it is installed.
+    try:
+        get_template(COVERAGE_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+    return COVERAGE_TEMPLATE
+
+
+def page_context(request, incident: Incident, current_key: str | None = None, **extra) -> dict:
+    """Everything the incident page and its fragments need, in a fixed number of queries."""
+    now = timezone.now()
+    language = lang()
+    user = request.user
+    all_steps = list(incident.steps.select_related("assignee", "done_by").order_by("order"))
+    steps = [decorate(step, now, language) for step in all_steps if step.applicable]
+    by_key = {step.key: step for step in all_steps}
+    if current_key is not None:
+        if current_key not in by_key:
+            raise Http404
+        current = by_key[current_key]
+        if not current.applicable:
+            decorate(current, now, language)
+    else:
+        current = next((s for s in steps if s.is_open), steps[-1] if steps else None)
+    can_act = access.can_act_on_steps(user, incident)
+    can_manage = access.can_manage(user, incident)
+    hotline_step = by_key.get("hotline")
+    evidence = list(
+        incident.evidence.select_related("uploaded_by", "withdrawn_by", "step").order_by(
+            "-uploaded_at"
+        )
+    )
+    journal = list(incident.journal.order_by("-seq")[:JOURNAL_PREVIEW])
+    context = {
+        "incident": incident,
+        "company": incident.company,
+        "zone": incident.company.timezone,
+        "steps": steps,
+        "current": current,
+        "done_count": sum(1 for s in steps if not s.is_open),
+        "hotline": hotline_display(incident.policy, incident.company),
+        "hotline_uri": incident.policy.hotline_tel_uri,
+        "hotline_open": hotline_step is not None and hotline_step.is_open,
+        "evidence": evidence,
+        "journal": journal,
+        "journal_more": bool(journal) and journal[-1].seq > 1,
+        "journal_intact": verify_chain(incident) is None,
+        "can_act": can_act,
+        "can_manage": can_manage,
+        "can_annotate": access.can_annotate(user, incident),
+        "coverage_template": coverage_template(),
+        "now": now,
+    }
+    if current is not None:
+        context.setdefault(
+            "complete_form",
+            StepCompleteForm(zone=incident.company.zone, step=current, lang=language),
+        )
+        context.setdefault("not_applicable_form", NotApplicableForm())
+        if can_manage:
+            context.setdefault(
+                "assign_form",
+                AssignForm(company=incident.company, initial={"assignee": current.assignee_id}),
+            )
+    context.setdefault("upload_form", EvidenceUploadForm())
+    context.setdefault("note_form", NoteForm())
+    context.setdefault("withdraw_form", WithdrawEvidenceForm())
+    context.update(extra)
+    return context
+
+
+def render_page(request, incident, current_key=None, *, status=200, fragments=None, **extra):
+    """The full page, or for HTMX the named fragments (the first swapped in place, the
+    others out of band)."""
+    context = page_context(request, incident, current_key, **extra)
+    if request.htmx and fragments:
+        first, *others = fragments
+        html = render_to_string(f"incident_app/incident/detail.html#{first}", context, request)
+        for name in others:
+            html += render_to_string(
+                f"incident_app/incident/detail.html#{name}", {**context, "oob": True}, request
+            )
+        return HttpResponse(html, status=200)
+    return render(request, "incident_app/incident/detail.html", context, status=status)
+
+
+def incident_url(incident, step=None, anchor=""):
+    if step is not None:
+        url = reverse("step_detail", kwargs={"reference": incident.reference, "key": step.key})
+    else:
+        url = reverse("incident_detail", kwargs={"reference": incident.reference})
+    return url + anchor
+
+
+@login_required
+def incident_detail(request, reference):
+    incident = access.get_visible_incident(request.user, reference)
+    return render_page(request, incident, request.GET.get("step") or None, fragments=["wizard"])
+
+
+@login_required
+def step_detail(request, reference, key):
+    incident = access.get_visible_incident(request.user, reference)
+    return render_page(request, incident, key, fragments=["wizard"])
+
+
+def _step_or_404(incident, key) -> Step:
+    return get_object_or_404(incident.steps.all(), key=key)
+
+
+@login_required
+def step_complete(request, reference, key):
+    incident = access.get_visible_incident(request.user, reference)
+    step = _step_or_404(incident, key)
+    if request.method != "POST":
+        return redirect(incident_url(incident, step))
+    access.require(access.can_act_on_steps(request.user, incident))
+    form = StepCompleteForm(
+        request.POST, request.FILES, zone=incident.company.zone, step=step, lang=lang()
+    )
+    if not form.is_valid():
+        return _step_error(request, incident, step, complete_form=form)
+    uploads = form.cleaned_data["files"]
+    try:
+        for upload in uploads:
+            evidence_service.inspect(upload)
+        with transaction.atomic():
+            step_service.complete_step(
+                step,
+                user=request.user,
+                done_at=form.cleaned_data["done_at"],
+                proof_reference=form.cleaned_data["proof_reference"],
+                proof_details=form.cleaned_data["proof_details"],
+            )
+            for upload in uploads:
+                evidence_service.add_evidence(incident, upload, user=request.user, step=step)
+    except ValidationError as error:
+        if getattr(error, "code", None) == "already_recorded":
+            # A double click: the first click did the work, so say so and show the step.
+            return _step_error(request, incident, step, notice=error.messages[0])
+        form.add_error(None, error)
+        return _step_error(request, incident, step, complete_form=form)
+    done = _("Étape « %(title)s » enregistrée.") % {"title": step.text("title", lang())}
+    if uploads:
+        done += " " + ngettext(
+            "%(count)d preuve ajoutée.", "%(count)d preuves ajoutées.", len(uploads)
+        ) % {"count": len(uploads)}
+    return _step_done(request, incident, done)
+
+
+@login_required
+def step_not_applicable(request, reference, key):
+    incident = access.get_visible_incident(request.user, reference)
+    step = _step_or_404(incident, key)
+    if request.method != "POST":
+        return redirect(incident_url(incident, step))
+    access.require(access.can_act_on_steps(request.user, incident))
+    form = NotApplicableForm(request.POST)
+    if not form.is_valid():
+        return _step_error(request, incident, step, not_applicable_form=form)
+    try:
+        step_service.mark_not_applicable(
+            step, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "already_recorded":
+            return _step_error(request, incident, step, notice=error.messages[0])
+        form.add_error(None, error)
+        return _step_error(request, incident, step, not_applicable_form=form)
+    return _step_done(
+        request,
+        incident,
+        _("Étape « %(title)s » marquée sans objet.") % {"title": step.text("title", lang())},
+    )
+
+
+def _step_done(request, incident, text):
+    if request.htmx:
+        return render_page(
+            request, incident, fragments=["wizard", "evidence", "journal"], flash=text
+        )
+    messages.success(request, text)
+    return redirect(incident_url(incident))
+
+
+def _step_error(request, incident, step, **forms_or_notice):
+    return render_page(
+        request, incident, step.key, status=400, fragments=["wizard"], **forms_or_notice
+    )
+
+
+@login_required
+def incident_facts(request, reference):
+    """Correct the facts the deadlines count from; every change is journaled."""
+    incident = access.get_visible_incident(request.user, reference)
+    access.require(access.can_manage(request.user, incident))
+    zone = incident.company.zone
+    initial = {
+        "discovered_at": incident.discovered_at,
+        "personal_data": incident.personal_data,
+        "personal_data_aware_at": incident.personal_data_aware_at,
+        "high_risk": incident.high_risk,
+    }
+    form = FactsForm(request.POST or None, zone=zone, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = incident_service.correct_facts(
+                incident,
+                actor=request.user,
+                discovered_at=form.cleaned_data["discovered_at"],
+                personal_data=form.cleaned_data["personal_data"],
+                personal_data_aware_at=form.cleaned_data["personal_data_aware_at"],
+                high_risk=form.cleaned_data["high_risk"],
+            )
+        except ValueError:
+            form.add_error(None, _("Ces réponses se contredisent : vérifiez-les."))
+        else:
+            if change is None:
+                messages.info(request, _("Rien n'a changé."))
+            else:
+                messages.success(request, _("Faits corrigés."))
+                for line in change.explain(lang()):
+                    messages.info(request, line)
+            return redirect(incident_url(incident))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "incident_app/incident/facts.html",
+        {"incident": incident, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def journal_note(request, reference):
+    """The whole journal, newest first, with its integrity check and the note form."""
+    incident = access.get_visible_incident(request.user, reference)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST":
+        access.require(access.can_annotate(request.user, incident))
+        if form.is_valid():
+            JournalEntry.append(
+                incident,
+                JournalEntry.Kind.NOTE,
+                form.cleaned_data["text"].strip(),
+                actor=request.user,
+            )
+            if request.htmx:
+                return render_page(request, incident, fragments=["journal"])
+            messages.success(request, _("Note ajoutée au journal."))
+            if request.POST.get("next") == "journal":
+                return redirect("journal_note", reference=incident.reference)
+            return redirect(incident_url(incident, anchor="#journal"))
+        if request.htmx:
+            return render_page(request, incident, fragments=["journal"], note_form=form)
+    broken = verify_chain(incident)
+    return render(
+        request,
+        "incident_app/incident/journal.html",
+        {
+            "incident": incident,
+            "entries": incident.journal.select_related("actor").order_by("-seq"),
+            "broken": broken,
+            "form": form,
+            "can_annotate": access.can_annotate(request.user, incident),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,158 @@
+"""The incident page: the current step, its countdown, every step, and who may do what."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incident_app.models import Incident
+from incident_app.services.incidents import open_incident
+from incident_app.services.steps import complete_step
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, incident, **params):
+    return client.get(reverse("incident_detail", args=[incident.reference]), params)
+
+
+def test_it_shows_the_first_open_step_with_its_guidance(client_for, manager, incident):
+    response = page(client_for(manager), incident)
+    assert response.status_code == 200
+    assert response.context["current"].key == "hotline"
+    assert "Appeler l'assistance de votre assurance cyber" in response.text.replace("&#x27;", "'")
+    assert "Numéro de dossier d'assistance" in response.text.replace("&#x27;", "'")
+
+
+def test_it_moves_to_the_next_open_step_once_one_is_done(client_for, manager, incident):
+    complete_step(incident.steps.get(key="hotline"), user=manager)
+    response = page(client_for(manager), incident)
+    assert response.context["current"].key == "isolate"
+
+
+def test_it_shows_the_complaint_countdown_and_its_legal_source(client_for, manager, incident):
+    response = page(client_for(manager), incident, step="complaint")
+    step = incident.steps.get(key="complaint")
+    assert response.context["current"] == step
+    text = response.text
+    assert f'datetime="{timezone.localtime(step.due_at).isoformat()}"' in text
+    assert 'class="countdown ok"' in text
+    assert "Il reste 2 j 21 h" in text  # discovered 2 h ago: 69 h 59 min left
+    assert "L12-10-1" in text
+    assert "Condition de l’indemnisation" in text
+
+
+def test_it_shows_the_due_date_in_the_companys_zone(client_for, manager, incident, company):
+    company.timezone = "America/Cayenne"
+    company.save()
+    step = incident.steps.get(key="complaint")
+    response = page(client_for(manager), Incident.objects.get(pk=incident.pk), step="complaint")
+    local = step.due_at.astimezone(company.zone)
+    assert f"{local:%H:%M}" in response.text
+    assert "America/Cayenne" in response.text
+
+
+def test_it_colours_a_deadline_within_a_day_as_soon(client_for, manager, company, policy):
+    incident = open_incident(
+        company=company,
+        policy=policy,
+        kinds=["ransomware"],
+        discovered_at=timezone.now() - timedelta(hours=60),
+        personal_data="no",
+        declared_by=manager,
+    )
+    response = page(client_for(manager), incident, step="complaint")
+    assert 'class="countdown soon"' in response.text
+
+
+def test_it_marks_a_missed_deadline_as_late_and_overdue(client_for, manager, company, policy):
+    incident = open_incident(
+        company=company,
+        policy=policy,
+        kinds=["ransomware"],
+        discovered_at=timezone.now() - timedelta(hours=80),
+        personal_data="no",
+        declared_by=manager,
+    )
+    response = page(client_for(manager), incident, step="complaint")
+    assert 'class="countdown late"' in response.text
+    assert "En retard de 8 h" in response.text
+    steps = {s.key: s for s in response.context["steps"]}
+    assert steps["complaint"].state == "overdue"
+
+
+def test_it_lists_every_applicable_step_with_its_status(client_for, manager, incident):
+    complete_step(incident.steps.get(key="hotline"), user=manager)
+    response = page(client_for(manager), incident)
+    listed = [s.key for s in response.context["steps"]]
+    assert listed == list(
+        incident.steps.filter(applicable=True).order_by("order").values_list("key", flat=True)
+    )
+    assert "status status-done" in response.text
+    for key in listed:
+        assert reverse("step_detail", args=[incident.reference, key]) in response.text
+
+
+def test_it_opens_any_step_by_its_url(client_for, manager, incident):
+    url = reverse("step_detail", args=[incident.reference, "claim_declaration"])
+    response = client_for(manager).get(url)
+    assert response.context["current"].key == "claim_declaration"
+    assert 'aria-current="step"' in response.text
+
+
+def test_it_answers_a_step_fragment_to_htmx(client_for, manager, incident):
+    url = reverse("step_detail", args=[incident.reference, "complaint"])
+    response = client_for(manager).get(url, HTTP_HX_REQUEST="true")
+    assert response.text.lstrip().startswith('<div id="wizard">')
+    assert "<html" not in response.text
+
+
+def test_it_answers_404_for_an_unknown_step(client_for, manager, incident):
+    client = client_for(manager)
+    assert client.get(reverse("step_detail", args=[incident.reference, "nope"])).status_code == 404
+    assert page(client, incident, step="nope").status_code == 404
+
+
+def test_it_answers_404_for_someone_elses_reference(client_for, manager, other_incident):
+    assert page(client_for(manager), other_incident).status_code == 404
+    url = reverse("incident_detail", args=["RIP-1999-99999"])
+    assert client_for(manager).get(url).status_code == 404
+
+
+def test_it_lets_the_broker_and_auditor_read_without_forms(client_for, broker, auditor, incident):
+    for user in (broker, auditor):
+        response = page(client_for(user), incident)
+        assert response.status_code == 200
+        assert reverse("step_complete", args=[incident.reference, "hotline"]) not in response.text
+        assert reverse("evidence_upload", args=[incident.reference]) not in response.text
+    assert (
+        reverse("journal_note", args=[incident.reference])
+        in page(client_for(broker), incident).text
+    )
+
+
+def test_it_hides_the_hotline_banner_once_called(client_for, manager, incident):
+    complete_step(incident.steps.get(key="hotline"), user=manager)
+    response = page(client_for(manager), incident)
+    assert "button huge primary" not in response.text
+
+
+def test_it_leaves_room_for_the_coverage_section(client_for, manager, incident):
+    response = page(client_for(manager), incident)
+    assert "coverage_template" in response.context
+
+
+def test_it_shows_that_the_journal_is_intact(client_for, manager, incident):
+    response = page(client_for(manager), incident)
+    assert "Journal intact" in response.text
+    assert "Incident déclaré" in response.text
+
+
+def test_it_runs_a_bounded_number_of_queries(
+    client_for, manager, incident, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    page(client, incident)
+    with django_assert_max_num_queries(20):
+        page(client, incident)
