@@ -15,6 +15,7 @@ lost and, in that narrow window only, arrives twice as one recognisable message.
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -78,12 +79,16 @@ class EmailChannel(Channel):
             to=[user.email],
             headers={
                 # Stable per notification: a resend after a crash is the same message.
-                "Message-ID": f"<notification-{notification.pk}@riposte>",
+                "Message-ID": f"<notification-{notification.pk}@{_mail_domain()}>",
                 "X-Riposte-Notification": str(notification.pk),
             },
         )
         message.attach_alternative(html, "text/html")
         message.send()
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "riposte"
 
 
 CHANNELS: dict[str, Channel] = {}

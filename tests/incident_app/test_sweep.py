@@ -63,9 +63,7 @@ def test_it_notifies_the_assignee_instead_of_the_managers(incident, complaint, m
     complaint.assignee = member
     complaint.save()
     run_sweep(now=_at(complaint, 1439))
-    users = set(
-        Notification.objects.filter(step=complaint).values_list("user__email", flat=True)
-    )
+    users = set(Notification.objects.filter(step=complaint).values_list("user__email", flat=True))
     assert users == {member.email}
 
 
@@ -128,9 +126,9 @@ def test_it_leaves_out_e_mails_a_user_muted_but_never_the_overdue_notice(
 ):
     ReminderPreference.objects.create(user=manager, muted_email_offsets=[1440, 0])
     run_sweep(now=_at(complaint, 1439))
-    assert set(
-        Notification.objects.filter(step=complaint).values_list("channel", flat=True)
-    ) == {"in_app"}
+    assert set(Notification.objects.filter(step=complaint).values_list("channel", flat=True)) == {
+        "in_app"
+    }
     run_sweep(now=complaint.due_at)
     overdue = Notification.objects.filter(step=complaint, reminder__offset_minutes=0)
     assert set(overdue.values_list("channel", flat=True)) == {"in_app", "email"}
@@ -231,9 +229,11 @@ def test_it_sends_once_when_two_sweeps_run_at_once(
     for thread in threads:
         thread.join()
     claimed = [pk for result in results for pk in result.reminder_ids]
-    assert len(claimed) == len(set(claimed)) == Reminder.objects.filter(
-        claimed_at__isnull=False
-    ).count()
+    assert (
+        len(claimed)
+        == len(set(claimed))
+        == Reminder.objects.filter(claimed_at__isnull=False).count()
+    )
     assert sum(result.failed for result in results) == 0
     # Every reminder due by then (3 per step with a 72 h deadline) claimed by one sweep only.
     assert len(claimed) == 8

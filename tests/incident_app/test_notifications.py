@@ -1,0 +1,123 @@
+"""The bell, the notifications page, marking read, and the e-mail preferences page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from incident_app.models import Notification, ReminderPreference
+from incident_app.services.sweep import run_sweep
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def notified(incident, manager):
+    """The manager's in-app notifications of the T-24 h reminders (complaint, CNIL)."""
+    complaint = incident.steps.get(key="complaint")
+    run_sweep(now=complaint.due_at - timedelta(minutes=1439))
+    return Notification.objects.filter(user=manager, channel="in_app").order_by("pk")
+
+
+def test_it_shows_the_unread_count_in_the_bell_of_every_page(client_for, manager, notified):
+    response = client_for(manager).get(reverse("home"), follow=True)
+    html = response.content.decode()
+    assert 'id="notification-bell"' in html
+    assert 'hx-trigger="every 30s' in html
+    assert "Notifications : 2 non lues" in html
+
+
+def test_it_serves_the_bell_alone_to_htmx(client_for, manager, notified):
+    response = client_for(manager).get(reverse("notification_bell"), **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<a id="notification-bell"')
+    assert "<html" not in html
+    assert "2 non lues" in html
+
+
+def test_it_lists_the_user_s_notifications_with_links_to_the_incident(
+    client_for, manager, incident, notified
+):
+    response = client_for(manager).get(reverse("notifications"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for notification in notified:
+        assert notification.subject in html
+    assert f'href="/incidents/{incident.reference}/"' in html
+    assert "Tout marquer comme lu" in html
+
+
+def test_it_hides_other_people_s_notifications(client_for, outsider, notified):
+    response = client_for(outsider).get(reverse("notifications"))
+    assert notified[0].subject not in response.content.decode()
+    assert "Aucune notification" in response.content.decode()
+
+
+def test_it_marks_one_notification_read(client_for, manager, notified):
+    first = notified[0]
+    response = client_for(manager).post(reverse("notification_read", kwargs={"pk": first.pk}))
+    assert response.status_code == 302 and response["Location"] == reverse("notifications")
+    first.refresh_from_db()
+    assert first.read_at is not None
+    assert Notification.objects.filter(user=manager, channel="in_app", read_at=None).count() == 1
+
+
+def test_it_marks_read_with_htmx_and_tells_the_bell(client_for, manager, notified):
+    first = notified[0]
+    response = client_for(manager).post(
+        reverse("notification_read", kwargs={"pk": first.pk}), **HTMX
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "notifications-read"
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="notification-items">')
+    assert html.count("Marquer comme lue") == 1
+
+
+def test_it_refuses_to_mark_someone_else_s_notification(client_for, outsider, notified):
+    first = notified[0]
+    response = client_for(outsider).post(reverse("notification_read", kwargs={"pk": first.pk}))
+    assert response.status_code == 404
+    first.refresh_from_db()
+    assert first.read_at is None
+
+
+def test_it_marks_everything_read(client_for, manager, notified):
+    client = client_for(manager)
+    assert (
+        client.get(reverse("notification_read", kwargs={"pk": notified[0].pk})).status_code == 405
+    )
+    response = client.post(reverse("notifications_read_all"))
+    assert response.status_code == 302
+    assert not Notification.objects.filter(user=manager, read_at=None, channel="in_app").exists()
+    assert "0 non lue" in client.get(reverse("notification_bell")).content.decode()
+
+
+def test_it_asks_to_sign_in(client):
+    response = client.get(reverse("notifications"))
+    assert response.status_code == 302 and "/compte/login/" in response["Location"]
+
+
+def test_it_shows_the_e_mail_preferences_all_on_by_default(client_for, manager):
+    html = client_for(manager).get(reverse("notification_preferences")).content.decode()
+    assert html.count('type="checkbox"') == 3
+    assert html.count("checked") == 3
+    assert "24 heures avant l&#x27;échéance" in html
+    assert "toujours envoyé par e-mail" in html
+
+
+def test_it_saves_the_e_mail_preferences(client_for, manager):
+    response = client_for(manager).post(
+        reverse("notification_preferences"), {"email": ["60", "360"]}, follow=True
+    )
+    assert "Vos préférences de rappel sont enregistrées." in response.content.decode()
+    assert ReminderPreference.objects.get(user=manager).muted_email_offsets == [1440]
+
+
+def test_it_refuses_an_unknown_reminder_kind_and_changes_nothing(client_for, manager):
+    response = client_for(manager).post(reverse("notification_preferences"), {"email": ["0"]})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert ReminderPreference.objects.get(user=manager).muted_email_offsets == []
