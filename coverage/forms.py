@@ -17,8 +17,17 @@ AMOUNT_ERRORS = {
 }
 
 
+class EuroField(forms.DecimalField):
+    """An amount as people type it: "1 500,50", "1500.50 €" or "1 500 €"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("€", "").replace("\u202f", "")
+        return super().to_python(value)
+
+
 def _amount(label, required=True, help_text=""):
-    return forms.DecimalField(
+    return EuroField(
         label=label,
         required=required,
         min_value=Decimal(0),

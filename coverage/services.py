@@ -699,6 +699,8 @@ def attest_condition(
     incident: Incident, guarantee: Guarantee, *, user, statement: str = "", now=None
 ) -> ConditionAttestation:
     """The company attests that a guarantee's written condition was met; journaled."""
+    # The condition as stored now, not as the caller last read it.
+    guarantee = Guarantee.objects.get(pk=guarantee.pk)
     if guarantee.policy_id != incident.policy_id:
         raise ValidationError(_("Le contrat de cet incident ne comporte pas cette garantie."))
     if not guarantee.conditions.strip():

@@ -156,6 +156,11 @@ def interruption_edit(request, reference):
                 extra_costs=data["extra_costs"] or 0,
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Not about a field: the policy has no business-interruption guarantee.
+                return _render(
+                    request, incident, notice=" ".join(error.messages), notice_level="error"
+                )
             _add_errors(form, error)
         else:
             return _done(request, incident, _("Interruption d'activité enregistrée."))
