@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -33,7 +32,6 @@ from ..services import steps as step_service
 
 SOON = timedelta(hours=24)
 JOURNAL_PREVIEW = 8
-COVERAGE_TEMPLATE = "coverage/_incident_conditions.html"
 
 
 def lang() -> str:
@@ -94,15 +92,6 @@ def hotline_display(policy, company) -> str:
     return phonenumbers.format_number(number, style)
 
 
-def coverage_template():
-    # The coverage section comes from the coverage package when it is installed.
-    try:
-        get_template(COVERAGE_TEMPLATE)
-    except TemplateDoesNotExist:
-        return None
-    return COVERAGE_TEMPLATE
-
-
 def page_context(request, incident: Incident, current_key: str | None = None, **extra) -> dict:
     """Everything the incident page and its fragments need, in a fixed number of queries."""
     now = timezone.now()
@@ -145,7 +134,6 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         "can_act": can_act,
         "can_manage": can_manage,
         "can_annotate": access.can_annotate(user, incident),
-        "coverage_template": coverage_template(),
         "now": now,
     }
     if current is not None:

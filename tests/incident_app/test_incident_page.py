@@ -138,9 +138,10 @@ def test_it_hides_the_hotline_banner_once_called(client_for, manager, incident):
     assert "button huge primary" not in response.text
 
 
-def test_it_leaves_room_for_the_coverage_section(client_for, manager, incident):
+def test_it_shows_the_conditions_of_the_cover(client_for, manager, incident):
     response = page(client_for(manager), incident)
-    assert "coverage_template" in response.context
+    assert 'id="conditions"' in response.text
+    assert reverse("coverage_summary", args=[incident.reference]) in response.text
 
 
 def test_it_shows_that_the_journal_is_intact(client_for, manager, incident):

@@ -1,0 +1,124 @@
+"""The crisis cell: the manager invites people by e-mail and entrusts steps to them."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from incident_app.models import JournalEntry, Membership, User
+
+pytestmark = pytest.mark.django_db
+
+
+def url(incident):
+    return reverse("crisis_cell", args=[incident.reference])
+
+
+def test_it_invites_a_new_person_with_a_set_password_link(
+    client, client_for, manager, incident, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(manager).post(
+            url(incident), {"email": "Informatique@Lefevre.example", "first_name": "Inès"}
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="informatique@lefevre.example")
+    assert not user.has_usable_password()
+    assert Membership.objects.get(user=user, organisation=incident.company).role == "member"
+    entry = incident.journal.get(kind=JournalEntry.Kind.MEMBER_INVITED)
+    assert entry.data["email"] == "informatique@lefevre.example"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["informatique@lefevre.example"]
+    assert "Menuiserie Lefèvre" in message.subject
+    link = re.search(r"http://testserver(/compte/reset/\S+/)", message.body).group(1)
+
+    # The link lets the person choose a password, then sign in.
+    client.logout()
+    form_url = client.get(link).url
+    response = client.post(
+        form_url, {"new_password1": "une-phrase-longue-42", "new_password2": "une-phrase-longue-42"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("une-phrase-longue-42")
+
+
+def test_it_adds_an_existing_user_without_resetting_their_password(
+    client_for, manager, incident, broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(manager).post(url(incident), {"email": broker.email})
+    broker.refresh_from_db()
+    assert broker.has_usable_password()
+    assert Membership.objects.filter(user=broker, organisation=incident.company).exists()
+    assert "/compte/login/" in mail.outbox[0].body
+
+
+def test_it_refuses_someone_already_in_the_cell(client_for, manager, member, incident):
+    response = client_for(manager).post(url(incident), {"email": member.email})
+    assert response.status_code == 400
+    assert "fait déjà partie" in response.text
+    assert not incident.journal.filter(kind=JournalEntry.Kind.MEMBER_INVITED).exists()
+
+
+def test_it_refuses_an_invalid_address(client_for, manager, incident):
+    response = client_for(manager).post(url(incident), {"email": "pas-une-adresse"})
+    assert response.status_code == 400
+    assert "n&#x27;est pas valide" in response.text or "n'est pas valide" in response.text
+    assert User.objects.filter(email="pas-une-adresse").count() == 0
+
+
+def test_it_lists_the_members(client_for, manager, member, incident):
+    page = client_for(manager).get(url(incident)).text
+    assert member.email in page and manager.email in page
+
+
+@pytest.mark.parametrize("who", ["member", "broker", "auditor"])
+def test_it_lets_only_the_manager_invite(request, client_for, incident, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(url(incident)).status_code == 200
+    assert client.post(url(incident), {"email": "x@y.example"}).status_code == 404
+    assert not User.objects.filter(email="x@y.example").exists()
+
+
+def assign_url(incident, key):
+    return reverse("step_assign", args=[incident.reference, key])
+
+
+def test_it_entrusts_a_step_to_a_member(client_for, manager, member, incident):
+    response = client_for(manager).post(assign_url(incident, "complaint"), {"assignee": member.pk})
+    assert response.status_code == 302
+    assert incident.steps.get(key="complaint").assignee == member
+    entry = incident.journal.get(kind=JournalEntry.Kind.STEP_ASSIGNED)
+    assert entry.data == {"step": "complaint", "assignee": member.pk}
+    page = client_for(manager).get(response.url).text
+    assert "Confiée à Karim" in page
+
+
+def test_it_answers_htmx_with_the_wizard(client_for, manager, member, incident):
+    response = client_for(manager).post(
+        assign_url(incident, "complaint"), {"assignee": member.pk}, HTTP_HX_REQUEST="true"
+    )
+    assert response.text.lstrip().startswith('<div id="wizard">')
+    assert "Étape confiée à Karim." in response.text
+
+
+def test_it_refuses_someone_outside_the_company(client_for, manager, outsider, incident):
+    response = client_for(manager).post(
+        assign_url(incident, "complaint"), {"assignee": outsider.pk}
+    )
+    assert response.status_code == 400
+    assert incident.steps.get(key="complaint").assignee is None
+
+
+def test_it_lets_only_the_manager_assign(client_for, member, incident):
+    response = client_for(member).post(assign_url(incident, "complaint"), {"assignee": member.pk})
+    assert response.status_code == 404
+    assert incident.steps.get(key="complaint").assignee is None
+
+
+def test_it_answers_404_for_an_unknown_step(client_for, manager, member, incident):
+    response = client_for(manager).post(assign_url(incident, "nope"), {"assignee": member.pk})
+    assert response.status_code == 404

@@ -1,0 +1,60 @@
+"""Downloading evidence: only through the visibility rule, always as an attachment."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from incident_app.services.evidence import add_evidence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evidence(settings, tmp_path, incident, manager):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": None},
+        },
+    }
+    return add_evidence(
+        incident,
+        SimpleUploadedFile("<script>note.html.txt", b"<script>alert(1)</script>"),
+        user=manager,
+    )
+
+
+def url(incident, evidence):
+    return reverse("evidence_download", args=[incident.reference, evidence.pk])
+
+
+@pytest.mark.parametrize("who", ["manager", "member", "broker", "auditor"])
+def test_it_streams_the_file_as_an_attachment(request, client_for, incident, evidence, who):
+    response = client_for(request.getfixturevalue(who)).get(url(incident, evidence))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"
+    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_broker", "other_auditor"])
+def test_it_answers_404_to_others(request, client_for, incident, evidence, who):
+    response = client_for(request.getfixturevalue(who)).get(url(incident, evidence))
+    assert response.status_code == 404
+
+
+def test_it_answers_404_for_evidence_of_another_incident(
+    client_for, outsider, incident, other_incident, evidence
+):
+    response = client_for(outsider).get(
+        reverse("evidence_download", args=[other_incident.reference, evidence.pk])
+    )
+    assert response.status_code == 404
+
+
+def test_it_asks_anonymous_visitors_to_sign_in(client, incident, evidence):
+    response = client.get(url(incident, evidence))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
