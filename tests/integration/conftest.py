@@ -101,6 +101,11 @@ def celery_worker(transactional_db, tmp_path):
 
     from incident_app.celery import app
 
+    # A queue of its own: nothing else on this Redis consumes or feeds it.
+    queue = f"riposte-integration-{os.getpid()}"
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    app.amqp.queues.select_add(queue)
     app.control.purge()
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
@@ -113,6 +118,7 @@ def celery_worker(transactional_db, tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "RIPOSTE_VAR_DIR": str(var_dir),
+        "RIPOSTE_CELERY_QUEUE": queue,
         "RIPOSTE_SITE_URL": settings.SITE_URL,
         # Seconds instead of minutes, so the test fits in well under a minute.
         "RIPOSTE_SWEEP_INTERVAL_SECONDS": "1",
@@ -126,3 +132,4 @@ def celery_worker(transactional_db, tmp_path):
     finally:
         worker.kill()
         app.control.purge()
+        app.conf.task_default_queue = previous_queue
