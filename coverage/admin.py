@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Guarantee, Policy
+from .models import BusinessInterruption, ConditionAttestation, Cost, Guarantee, Policy
 
 
 class GuaranteeInline(admin.TabularInline):
@@ -37,3 +37,41 @@ class GuaranteeAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "policy__insurer"]
     search_fields = ["policy__number", "policy__company__name"]
+
+
+@admin.register(Cost)
+class CostAdmin(admin.ModelAdmin):
+    list_display = [
+        "incident",
+        "guarantee",
+        "supplier",
+        "incurred_on",
+        "amount_excl_vat",
+        "amount_incl_vat",
+        "counted",
+    ]
+    list_filter = ["guarantee__kind", "counted"]
+    search_fields = ["incident__reference", "supplier", "description"]
+    raw_id_fields = ["incident", "invoice"]
+    date_hierarchy = "incurred_on"
+
+
+@admin.register(BusinessInterruption)
+class BusinessInterruptionAdmin(admin.ModelAdmin):
+    list_display = ["incident", "started_at", "ended_at"]
+    search_fields = ["incident__reference"]
+    raw_id_fields = ["incident"]
+
+
+@admin.register(ConditionAttestation)
+class ConditionAttestationAdmin(admin.ModelAdmin):
+    """Read-only: an attestation is the company's statement, kept as it was made."""
+
+    list_display = ["incident", "guarantee", "attested_by", "attested_at"]
+    search_fields = ["incident__reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
