@@ -238,6 +238,9 @@ else:
         "processed_folder": str(_queue_dir / "processed"),
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
+        # The queue is a folder the worker lists; 1 s (the default) between looks is slow
+        # when a sweep hands over many deliveries at once.
+        "polling_interval": 0.1,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # A separate queue keeps benchmarks and integration tests off a shared broker's main queue.

@@ -62,8 +62,12 @@ class EmailChannel(Channel):
     def wants(self, user: User, reminder: Reminder) -> bool:
         if not user.email:
             return False
-        preference = ReminderPreference.objects.filter(user=user).first()
-        return preference is None or preference.wants_email(reminder.offset_minutes)
+        try:
+            # Usually loaded with the user (select_related) by the sweep's Audience.
+            preference = user.reminder_preference
+        except ReminderPreference.DoesNotExist:
+            return True
+        return preference.wants_email(reminder.offset_minutes)
 
     def send(self, notification: Notification) -> None:
         user = notification.user
@@ -107,36 +111,45 @@ def channels() -> list[Channel]:
     return list(CHANNELS.values())
 
 
-def recipients(reminder: Reminder) -> list[User]:
+class Audience:
+    """Who belongs where, asked once per sweep rather than once per reminder."""
+
+    def __init__(self):
+        self._members: dict[tuple[int, str], list[User]] = {}
+
+    def members(self, organisation_id: int, role: str) -> list[User]:
+        key = (organisation_id, role)
+        if key not in self._members:
+            self._members[key] = list(
+                User.objects.filter(
+                    is_active=True,
+                    memberships__organisation_id=organisation_id,
+                    memberships__role=role,
+                )
+                .select_related("reminder_preference")
+                .order_by("pk")
+            )
+        return self._members[key]
+
+
+def recipients(reminder: Reminder, audience: Audience | None = None) -> list[User]:
     """Who hears about this reminder.
 
     Before the deadline: the step's assignee, else the company's managers. At the deadline
     (the overdue notice) it escalates: the assignee, the company's managers and the broker
     who placed the policy.
     """
+    audience = audience or Audience()
     step = reminder.step
     incident = step.incident
-    managers = list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=incident.company_id,
-            memberships__role=Membership.Role.MANAGER,
-        ).order_by("pk")
-    )
     people: list[User] = []
     assignee = step.assignee if step.assignee_id and step.assignee.is_active else None
     if assignee:
         people.append(assignee)
     if reminder.is_overdue_notice or not assignee:
-        people.extend(managers)
+        people.extend(audience.members(incident.company_id, Membership.Role.MANAGER))
     if reminder.is_overdue_notice:
-        people.extend(
-            User.objects.filter(
-                is_active=True,
-                memberships__organisation_id=incident.policy.broker_id,
-                memberships__role=Membership.Role.BROKER,
-            ).order_by("pk")
-        )
+        people.extend(audience.members(incident.policy.broker_id, Membership.Role.BROKER))
     seen: set[int] = set()
     unique = []
     for person in people:
@@ -208,36 +221,47 @@ class Created:
     created: bool
 
 
-def create_for(reminder: Reminder, now) -> list[Created]:
+def create_for(reminder: Reminder, now, audience: Audience | None = None) -> list[Created]:
     """The notifications of one claimed reminder: one per recipient and channel.
 
-    ``get_or_create`` on the unique (reminder, user, channel) keeps this idempotent even if a
-    claimed reminder were processed again.
+    Rows already there (which only a reprocessed reminder could have) are kept as they are,
+    and the unique (reminder, user, channel) constraint refuses any second one.
     """
-    made = []
-    for user in recipients(reminder):
+    existing = {
+        (n.user_id, n.channel): n
+        for n in Notification.objects.filter(reminder=reminder).select_related("user")
+    }
+    made = [Created(n, False) for n in existing.values()]
+    new = []
+    lag = max(now - reminder.fire_at, timedelta(0))
+    for user in recipients(reminder, audience):
+        wanted = [
+            channel
+            for channel in channels()
+            if (user.pk, channel.code) not in existing and channel.wants(user, reminder)
+        ]
+        if not wanted:
+            continue
         subject, body = in_app_text(reminder, user)
-        for channel in channels():
-            if not channel.wants(user, reminder):
-                continue
-            lag = now - reminder.fire_at
-            notification, created = Notification.objects.get_or_create(
-                reminder=reminder,
-                user=user,
-                channel=channel.code,
-                defaults={
-                    "incident_id": reminder.step.incident_id,
-                    "step": reminder.step,
-                    "subject": subject,
-                    "body": body,
-                    "delivered_at": now if channel.delivered_on_creation else None,
-                    "lag": lag if channel.delivered_on_creation else None,
-                    "dispatched_at": None if channel.delivered_on_creation else now,
-                },
+        for channel in wanted:
+            new.append(
+                Notification(
+                    reminder=reminder,
+                    incident_id=reminder.step.incident_id,
+                    step=reminder.step,
+                    user=user,
+                    channel=channel.code,
+                    subject=subject,
+                    body=body,
+                    delivered_at=now if channel.delivered_on_creation else None,
+                    lag=lag if channel.delivered_on_creation else None,
+                    dispatched_at=None if channel.delivered_on_creation else now,
+                )
             )
-            made.append(Created(notification, created))
-            if created and not channel.delivered_on_creation:
-                dispatch(notification.pk)
+    for notification in Notification.objects.bulk_create(new):
+        made.append(Created(notification, True))
+        if not CHANNELS[notification.channel].delivered_on_creation:
+            dispatch(notification.pk)
     return made
 
 

@@ -54,6 +54,7 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
     started = time.monotonic()
     now = now or timezone.now()
     result = SweepResult()
+    audience = notify.Audience()
     skip: set[int] = set()
     while result.claimed + result.stale + result.failed < batch:
         candidates = list(
@@ -67,7 +68,7 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
         for pk in candidates:
             skip.add(pk)
             try:
-                outcome = _process(pk, now)
+                outcome = _process(pk, now, audience)
             except Exception:
                 # A bad row must not stop the sweep nor be retried in a loop: logged, left
                 # unclaimed for the next sweep.
@@ -94,19 +95,28 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
 def _claim(pk: int, now) -> Reminder | None:
     """Claim one due reminder in the current transaction, or None if someone else has it."""
     pending = Reminder.objects.filter(pk=pk, claimed_at__isnull=True, cancelled_at__isnull=True)
+    related = pending.select_related(
+        "step__incident__company",
+        "step__incident__policy",
+        "step__assignee__reminder_preference",
+    )
     if connection.features.has_select_for_update_skip_locked:
-        locked = list(pending.select_for_update(skip_locked=True, of=("self",)))
-        if not locked:
+        # Lock the reminder row only; a concurrent sweep skips it instead of waiting.
+        reminder = related.select_for_update(skip_locked=True, of=("self",)).first()
+        if reminder is None:
+            return None
+    else:
+        reminder = related.first()
+        if reminder is None:
             return None
     if pending.update(claimed_at=now) != 1:
         return None
-    return Reminder.objects.select_related(
-        "step__incident__company", "step__incident__policy", "step__assignee"
-    ).get(pk=pk)
+    reminder.claimed_at = now
+    return reminder
 
 
 @transaction.atomic
-def _process(pk: int, now) -> int | None:
+def _process(pk: int, now, audience=None) -> int | None:
     """Claim, re-check and notify one reminder. Notifications made, -1 if stale, None if taken."""
     reminder = _claim(pk, now)
     if reminder is None:
@@ -123,7 +133,7 @@ def _process(pk: int, now) -> int | None:
         Reminder.objects.filter(pk=pk).update(claimed_at=None)
         reminders.sync_for_step(step, now=now)
         return -1
-    made = notify.create_for(reminder, now)
+    made = notify.create_for(reminder, now, audience)
     _journal(reminder, made)
     return sum(1 for m in made if m.created)
 

@@ -138,10 +138,10 @@ def test_it_keeps_sweeping_past_a_bad_row(incident, complaint, manager, monkeypa
     bad = Reminder.objects.get(step=complaint, offset_minutes=1440)
     real = notify.create_for
 
-    def flaky(reminder, now):
+    def flaky(reminder, now, audience=None):
         if reminder.pk == bad.pk:
             raise RuntimeError("broken row")
-        return real(reminder, now)
+        return real(reminder, now, audience)
 
     monkeypatch.setattr(notify, "create_for", flaky)
     result = run_sweep(now=_at(complaint, 1439))
