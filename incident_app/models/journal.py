@@ -148,7 +148,8 @@ def verify_chain(incident) -> JournalEntry | None:
     """Return the first entry whose chain is broken, or None when the journal is intact."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
-    for entry in JournalEntry.objects.filter(incident=incident).order_by("seq").iterator():
+    entries = JournalEntry.objects.filter(incident=incident).select_related("incident")
+    for entry in entries.order_by("seq").iterator():
         if (
             entry.seq != expected_seq
             or entry.prev_hash != expected_prev

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -97,6 +98,8 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
     now = timezone.now()
     language = lang()
     user = request.user
+    # The permission checks below each read the user's memberships: load them once.
+    prefetch_related_objects([user], "memberships")
     all_steps = list(incident.steps.select_related("assignee", "done_by").order_by("order"))
     steps = [decorate(step, now, language) for step in all_steps if step.applicable]
     by_key = {step.key: step for step in all_steps}
