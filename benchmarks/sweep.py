@@ -75,29 +75,33 @@ def populate(incidents: int) -> None:
     from coverage.models import Policy
     from incident_app.models import Incident, Membership, Organisation, Reminder, Step, User
 
-    if Incident.objects.count() >= incidents:
-        print(f"reusing {Incident.objects.count()} incidents, {Reminder.objects.count()} reminders")
+    existing = Incident.objects.count()
+    if existing >= incidents:
+        print(f"reusing {existing} incidents, {Reminder.objects.count()} reminders")
         return
     started = time.monotonic()
     with transaction.atomic():
-        insurer = Organisation.objects.create(name="Bench insurer", kind="insurer")
-        broker_org = Organisation.objects.create(name="Bench broker", kind="broker")
-        broker = User.objects.create_user("broker@bench.example", "x")
-        Membership.objects.create(user=broker, organisation=broker_org, role="broker")
+        insurer, _ = Organisation.objects.get_or_create(name="Bench insurer", kind="insurer")
+        broker_org, _ = Organisation.objects.get_or_create(name="Bench broker", kind="broker")
+        if not User.objects.filter(email="broker@bench.example").exists():
+            broker = User.objects.create_user("broker@bench.example")
+            Membership.objects.create(user=broker, organisation=broker_org, role="broker")
         policies = []
         for i in range(100):
-            company = Organisation.objects.create(name=f"Bench company {i}", kind="company")
-            manager = User.objects.create_user(f"manager{i}@bench.example", "x")
-            Membership.objects.create(user=manager, organisation=company, role="manager")
+            company, created = Organisation.objects.get_or_create(
+                name=f"Bench company {i}", kind="company"
+            )
+            if created:
+                manager = User.objects.create_user(f"manager{i}@bench.example")
+                Membership.objects.create(user=manager, organisation=company, role="manager")
             policies.append(
-                Policy.objects.create(
+                Policy.objects.get_or_create(
                     company=company,
                     broker=broker_org,
                     insurer=insurer,
                     number=f"BENCH-{i}",
-                    starts_on=date(2026, 1, 1),
-                    jurisdiction="FR",
-                )
+                    defaults={"starts_on": date(2026, 1, 1), "jurisdiction": "FR"},
+                )[0]
             )
     now = datetime.now(UTC)
     far = now + timedelta(days=60)
@@ -105,7 +109,7 @@ def populate(incidents: int) -> None:
         "title": {"fr": "Porter plainte", "en": "File a complaint"},
         "guidance": {"fr": "Déposez plainte avec les preuves.", "en": "File with evidence."},
     }
-    for start in range(0, incidents, 5000):
+    for start in range(existing, incidents, 5000):
         batch = [
             Incident(
                 reference=f"BENCH-{n:06d}",
@@ -117,7 +121,7 @@ def populate(incidents: int) -> None:
             )
             for n in range(start, min(incidents, start + 5000))
         ]
-        Incident.objects.bulk_create(batch)
+        Incident.objects.bulk_create(batch, batch_size=5000)
         steps = [
             Step(
                 incident=incident,
@@ -130,7 +134,7 @@ def populate(incidents: int) -> None:
             # Two or three steps with a deadline: 2.5 on average, 10 reminders per incident.
             for k, key in enumerate(KEYS[: 3 if incident.pk % 2 else 2])
         ]
-        Step.objects.bulk_create(steps)
+        Step.objects.bulk_create(steps, batch_size=5000)
         rows = [
             (step.pk, offset, step.due_at - timedelta(minutes=offset))
             for step in steps
@@ -139,7 +143,7 @@ def populate(incidents: int) -> None:
         _insert_reminders(connection, rows)
         print(f"  {min(incidents, start + 5000)} incidents", end="\r", flush=True)
     print(
-        f"created {incidents} incidents, {Reminder.objects.count()} reminders "
+        f"created {incidents - existing} incidents, {Reminder.objects.count()} reminders "
         f"in {time.monotonic() - started:.0f} s"
     )
 

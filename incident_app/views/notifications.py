@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from ..access import visible_incidents
 from ..models import Notification, ReminderPreference
 from ..services import notify, reminders
 
@@ -16,7 +17,12 @@ LIST_LIMIT = 100
 
 
 def in_app(user):
-    return Notification.objects.filter(user=user, channel=Notification.Channel.IN_APP)
+    # Someone who left the company keeps no window on its incidents, not even a subject line.
+    return Notification.objects.filter(
+        user=user,
+        channel=Notification.Channel.IN_APP,
+        incident__in=visible_incidents(user),
+    )
 
 
 def unread_count(user) -> int:

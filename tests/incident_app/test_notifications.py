@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from incident_app.models import Notification, ReminderPreference
+from incident_app.models import Membership, Notification, ReminderPreference
 from incident_app.services.sweep import run_sweep
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,11 @@ def test_it_refuses_an_unknown_reminder_kind_and_changes_nothing(client_for, man
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert ReminderPreference.objects.get(user=manager).muted_email_offsets == []
+
+
+def test_it_hides_notifications_of_incidents_the_user_no_longer_sees(client_for, manager, notified):
+    Membership.objects.filter(user=manager).delete()
+    client = client_for(manager)
+    assert "Aucune notification" in client.get(reverse("notifications")).content.decode()
+    response = client.post(reverse("notification_read", kwargs={"pk": notified[0].pk}))
+    assert response.status_code == 404
