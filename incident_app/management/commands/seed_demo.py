@@ -192,7 +192,7 @@ class Command(BaseCommand):
         now = timezone.now()
         if not Incident.objects.filter(reference=CLINIC_REFERENCE).exists():
             # The clinic example: phishing with a ransom demand paralyses room management.
-            open_incident(
+            clinic = open_incident(
                 reference=CLINIC_REFERENCE,
                 company=orgs["company_lu"],
                 policy=policies["company_lu"],
@@ -205,6 +205,22 @@ class Command(BaseCommand):
                     "bloqué et une rançon est demandée."
                 ),
             )
+            doctor = users["docteur@cabinet-kirchberg.example"]
+            # The reflexes as the practice followed them, the insurer informed within the hour.
+            for key, minutes, proof in [
+                ("hotline", 10, "EP-LU-2026-00418"),
+                ("isolate", 20, ""),
+                ("reset_credentials", 45, ""),
+                ("claim_declaration", 70, "SIN-LU-2026-0112"),
+                ("preserve_evidence", 90, ""),
+                ("crisis_cell", 120, ""),
+                ("complaint", 26 * 60, "Police grand-ducale, commissariat Luxembourg-Kirchberg"),
+                ("dpa_notification", 30 * 60, "CNPD notification 2026-0315"),
+            ]:
+                self._complete(
+                    clinic, key, doctor, clinic.discovered_at + timedelta(minutes=minutes), proof
+                )
+            Incident.objects.filter(pk=clinic.pk).update(status=Incident.Status.RECONSTRUCTION)
         manager = users["dirigeant@menuiserie-lefevre.example"]
         company = orgs["company_fr"]
         if not Incident.objects.filter(company=company).exists():
