@@ -173,3 +173,16 @@ def test_it_shows_the_login_page_in_english(client):
     assert "Password" in text
     for french in ("Connexion", "Se connecter", "Mot de passe", "Adresse e-mail"):
         assert french not in text, french
+
+
+def test_it_writes_english_dates_day_first_with_a_24_hour_clock():
+    from datetime import datetime
+
+    from django.utils import formats
+    from django.utils.translation import override
+
+    moment = datetime(2026, 11, 27, 20, 50)
+    with override("en"):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "27/11/2026 20:50"
+    with override("fr"):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "27/11/2026 20:50"
