@@ -48,6 +48,11 @@ def evidence_upload(request, reference):
         if added
         else ""
     )
+    return _respond(request, incident, errors, done)
+
+
+def _respond(request, incident, errors, done):
+    """The evidence section again (HTMX), or the page with the messages (plain POST)."""
     if request.htmx:
         return render_page(
             request,
@@ -109,16 +114,4 @@ def evidence_withdraw(request, reference, pk):
             }
     else:
         errors.extend(message for field in form.errors.values() for message in field)
-    if request.htmx:
-        return render_page(
-            request,
-            incident,
-            fragments=["evidence", "journal"],
-            evidence_errors=errors,
-            evidence_flash=done,
-        )
-    for message in errors:
-        messages.error(request, message)
-    if done:
-        messages.success(request, done)
-    return redirect(incident_url(incident, anchor="#evidence"))
+    return _respond(request, incident, errors, done)
