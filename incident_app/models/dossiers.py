@@ -30,6 +30,9 @@ class ClaimDossier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    # When a worker claimed the rendering: a claim older than the task's time limit belongs
+    # to a worker that died, and the dossier may be claimed again.
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     generated_at = models.DateTimeField(_("généré le"), null=True, blank=True)
     error = models.TextField(blank=True)
 
@@ -43,3 +46,11 @@ class ClaimDossier(models.Model):
 
     def __str__(self):
         return f"{self.incident.reference} v{self.version}"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RENDERING)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.incident.reference}-v{self.version}.pdf"
