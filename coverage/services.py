@@ -17,6 +17,7 @@ from typing import Any
 import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -395,7 +396,13 @@ def _cost_line(cost: Cost) -> CostLine:
 
 
 def protective_conditions(
-    incident: Incident, *, now: datetime | None = None, lang: str = "fr", guarantees=None
+    incident: Incident,
+    *,
+    now: datetime | None = None,
+    lang: str = "fr",
+    guarantees=None,
+    steps=None,
+    evidence=None,
 ) -> tuple[list[Condition], list[Condition]]:
     """The conditions of the cover and, apart, the advice, each with its status and proof.
 
@@ -406,10 +413,19 @@ def protective_conditions(
        policy in Luxembourg).
     3. Each condition written in a shown guarantee (``Guarantee.conditions``): "to confirm"
        until a manager of the company attests it.
+
+    ``steps`` and ``evidence`` (all the incident's evidence, withdrawn included) may be passed
+    by a page that already read them, to spare reading them again.
     """
     now = now or timezone.now()
     lang = language_code(lang)
-    steps = {step.key: step for step in incident.steps.all()}
+    steps = {step.key: step for step in (incident.steps.all() if steps is None else steps)}
+    if evidence is not None:
+        kept = sorted(
+            (item for item in evidence if item.withdrawn_at is None), key=lambda e: e.uploaded_at
+        )
+        for step in steps.values():
+            step.kept_evidence = [item for item in kept if item.step_id == step.pk]
     conditions: list[Condition] = []
     advice: list[Condition] = []
     with translation.override(lang):
@@ -431,16 +447,29 @@ def protective_conditions(
             )
         if guarantees is None:
             known = [kind for kind in incident.kinds if kind in INCIDENT_KINDS]
-            kinds = set(triggered_kinds(known, incident.personal_data)) | set(
-                incident.costs.values_list("guarantee__kind", flat=True)
-            )
-            guarantees = [g for g in incident.policy.guarantees.all() if g.kind in kinds]
-        attestations = {
-            a.guarantee_id: a
-            for a in ConditionAttestation.objects.filter(incident=incident).select_related(
-                "attested_by"
-            )
-        }
+            triggered = set(triggered_kinds(known, incident.personal_data))
+            # One query: the policy's guarantees, each saying whether costs were recorded on it
+            # and whether its condition was attested for this incident.
+            of_incident = {"incident_id": incident.pk, "guarantee_id": OuterRef("pk")}
+            guarantees = [
+                g
+                for g in Guarantee.objects.filter(policy_id=incident.policy_id).annotate(
+                    has_costs=Exists(Cost.objects.filter(**of_incident)),
+                    attested=Exists(ConditionAttestation.objects.filter(**of_incident)),
+                )
+                if g.kind in triggered or g.has_costs
+            ]
+        attestations = {}
+        if any(
+            guarantee.conditions.strip() and getattr(guarantee, "attested", True)
+            for guarantee in guarantees
+        ):
+            attestations = {
+                a.guarantee_id: a
+                for a in ConditionAttestation.objects.filter(incident=incident).select_related(
+                    "attested_by"
+                )
+            }
         order = list(GUARANTEE_KINDS)
         for guarantee in sorted(guarantees, key=lambda g: order.index(g.kind)):
             if not guarantee.conditions.strip():
@@ -513,11 +542,16 @@ def _step_condition(step: Step, *, code: str, title: str, now, lang) -> Conditio
         done_at=step.done_at if step.status == Step.Status.DONE else None,
         proof_reference=step.proof_reference,
         note=note,
-        evidence=[
-            EvidenceRef.of(evidence)
-            for evidence in step.evidence.filter(withdrawn_at__isnull=True).order_by("uploaded_at")
-        ],
+        evidence=[EvidenceRef.of(evidence) for evidence in _kept_evidence(step)],
     )
+
+
+def _kept_evidence(step: Step):
+    """The step's evidence not withdrawn, oldest first: as read by the caller, or now."""
+    kept = getattr(step, "kept_evidence", None)
+    if kept is not None:
+        return kept
+    return step.evidence.filter(withdrawn_at__isnull=True).order_by("uploaded_at")
 
 
 def _deadline_status(done_at, due_at, now) -> str:

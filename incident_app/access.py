@@ -4,6 +4,7 @@ Seeing is decided by ``Incident.objects.visible_to(user)`` (one queryset for eve
 page, file and export); this module adds what each role may *do* with what it sees.
 """
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -24,12 +25,21 @@ def get_visible_incident(user, reference: str) -> Incident:
     )
 
 
+def memberships(user):
+    """The user's memberships, read once per user object.
+
+    A page asks several questions (may act, may manage, may annotate…) of the same
+    ``request.user``, which lives for that request only: one query answers them all.
+    """
+    if "memberships" not in getattr(user, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([user], "memberships")
+    return user.memberships.all()
+
+
 def role_in(user, organisation: Organisation) -> str | None:
     if not user.is_authenticated:
         return None
-    membership = next(
-        (m for m in user.memberships.all() if m.organisation_id == organisation.pk), None
-    )
+    membership = next((m for m in memberships(user) if m.organisation_id == organisation.pk), None)
     return membership.role if membership else None
 
 
@@ -37,7 +47,7 @@ def incident_role(user, incident: Incident) -> str | None:
     """The user's role towards an incident: manager, member, broker, auditor, staff or None."""
     if not user.is_authenticated:
         return None
-    for membership in user.memberships.all():
+    for membership in memberships(user):
         if membership.organisation_id == incident.company_id:
             return membership.role
         if membership.organisation_id == incident.policy.broker_id:

@@ -20,12 +20,17 @@ def _lang() -> str:
 
 
 @register.inclusion_tag("coverage/_incident_conditions.html")
-def coverage_conditions(incident):
+def coverage_conditions(incident, steps=None, evidence=None):
     """``{% coverage_conditions incident %}``: the conditions of the cover, with their status.
 
-    For the incident page and the dossier, which show the conditions without the costs.
+    For the incident page and the dossier, which show the conditions without the costs. A page
+    that already read the incident's steps and evidence passes them
+    (``{% coverage_conditions incident steps=all_steps evidence=evidence %}``) so they are not
+    read twice.
     """
-    conditions, advice = protective_conditions(incident, lang=_lang())
+    conditions, advice = protective_conditions(
+        incident, lang=_lang(), steps=steps, evidence=evidence
+    )
     return {"incident": incident, "conditions": conditions, "advice": advice, "linked": True}
 
 

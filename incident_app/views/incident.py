@@ -1,13 +1,15 @@
 """The incident page: one step at a time, the list of all steps, evidence and the journal."""
 
+import time
 from datetime import timedelta
 
 import phonenumbers
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -32,7 +34,13 @@ from ..services import incidents as incident_service
 from ..services import steps as step_service
 
 SOON = timedelta(hours=24)
+# Step addresses are built from one reversed URL: reversing it for each step of the list
+# costs more than the rest of the list. Step keys are slugs, safe in a path as they are.
+STEP_KEY_PLACEHOLDER = "__step_key__"
 JOURNAL_PREVIEW = 8
+# How long the verdict of a whole-chain check stands for the incident page (see
+# ``journal_intact``); the journal page and ``verify_journal`` always check everything.
+JOURNAL_CHECK_SECONDS = 300
 
 
 def lang() -> str:
@@ -52,8 +60,11 @@ def duration_text(delta: timedelta) -> str:
     return _("%(m)d min") % {"m": minutes}
 
 
-def decorate(step: Step, now, language: str) -> Step:
-    """Attach what the templates show: texts in the reader's language, state and urgency."""
+def decorate(step: Step, now, language: str, url_pattern: str = "") -> Step:
+    """Attach what the templates show: texts in the reader's language, state and urgency,
+    and the step's address (``url_pattern`` with the key in place of ``KEY``)."""
+    if url_pattern:
+        step.url = url_pattern.replace(STEP_KEY_PLACEHOLDER, step.key)
     step.title_text = step.text("title", language)
     step.guidance_text = step.text("guidance", language)
     step.proof_label_text = step.text("proof_label", language)
@@ -79,6 +90,20 @@ def decorate(step: Step, now, language: str) -> Step:
     return step
 
 
+class ListedChoices(ModelChoiceIterator):
+    """The choices of a select read with one plain query.
+
+    Django reads model choices with ``QuerySet.iterator()``, which on PostgreSQL opens a
+    server-side cursor: four round trips for the few people of a crisis cell.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 def hotline_display(policy, company) -> str:
     """The hotline as people dial it: national format at home, international from abroad."""
     number = policy.hotline
@@ -93,22 +118,65 @@ def hotline_display(policy, company) -> str:
     return phonenumbers.format_number(number, style)
 
 
+def _journal_check_key(incident: Incident, entry: JournalEntry) -> str:
+    # An entry's hash covers every entry before it: a new entry is a new key.
+    return f"journal-intact:{incident.pk}:{entry.seq}:{entry.hash}"
+
+
+def remember_journal_check(
+    incident: Incident, last: JournalEntry | None, intact: bool, checked_at: float | None = None
+) -> None:
+    """Keep the verdict of a whole-chain check ending at ``last``, made at ``checked_at``."""
+    checked_at = time.time() if checked_at is None else checked_at
+    left = JOURNAL_CHECK_SECONDS - (time.time() - checked_at)
+    if last is not None and left > 0:
+        cache.set(_journal_check_key(incident, last), (intact, checked_at), left)
+
+
+def journal_intact(incident: Incident, newest: list[JournalEntry]) -> bool:
+    """Whether the journal's hash chain holds, cheaply enough for every view of the page.
+
+    ``newest`` (the entries the page shows, newest first) are checked on every view: their
+    own hashes and their links to one another. The whole chain, from the first entry, is
+    checked by ``verify_chain``, and its verdict kept under the hash of the entry it ended at
+    for ``JOURNAL_CHECK_SECONDS`` from the check. A verdict on one of the entries shown extends
+    to the newest, since the links between them were just checked; it keeps its age, so the
+    whole chain is read again at least every ``JOURNAL_CHECK_SECONDS`` while the page is in use.
+    """
+    if not newest:
+        return verify_chain(incident) is None
+    for newer, older in zip(newest, newest[1:], strict=False):
+        if newer.seq != older.seq + 1 or newer.prev_hash != older.hash:
+            return False
+    if any(entry.hash != entry.compute_hash() for entry in newest):
+        return False
+    keys = [_journal_check_key(incident, entry) for entry in newest]
+    known = cache.get_many(keys)
+    verdict = next((known[key] for key in keys if key in known), None)
+    if verdict is None:
+        verdict = (verify_chain(incident) is None, time.time())
+    if keys[0] not in known:
+        remember_journal_check(incident, newest[0], *verdict)
+    return verdict[0]
+
+
 def page_context(request, incident: Incident, current_key: str | None = None, **extra) -> dict:
     """Everything the incident page and its fragments need, in a fixed number of queries."""
     now = timezone.now()
     language = lang()
     user = request.user
-    # The permission checks below each read the user's memberships: load them once.
-    prefetch_related_objects([user], "memberships")
     all_steps = list(incident.steps.select_related("assignee", "done_by").order_by("order"))
-    steps = [decorate(step, now, language) for step in all_steps if step.applicable]
+    url_pattern = reverse(
+        "step_detail", kwargs={"reference": incident.reference, "key": STEP_KEY_PLACEHOLDER}
+    )
+    steps = [decorate(step, now, language, url_pattern) for step in all_steps if step.applicable]
     by_key = {step.key: step for step in all_steps}
     if current_key is not None:
         if current_key not in by_key:
             raise Http404
         current = by_key[current_key]
         if not current.applicable:
-            decorate(current, now, language)
+            decorate(current, now, language, url_pattern)
     else:
         current = next((s for s in steps if s.is_open), steps[-1] if steps else None)
     can_act = access.can_act_on_steps(user, incident)
@@ -133,7 +201,8 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         "evidence": evidence,
         "journal": journal,
         "journal_more": bool(journal) and journal[-1].seq > 1,
-        "journal_intact": verify_chain(incident) is None,
+        "journal_intact": journal_intact(incident, journal),
+        "all_steps": all_steps,
         "can_act": can_act,
         "can_manage": can_manage,
         "can_annotate": access.can_annotate(user, incident),
@@ -146,10 +215,11 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         )
         context.setdefault("not_applicable_form", NotApplicableForm())
         if can_manage:
-            context.setdefault(
-                "assign_form",
-                AssignForm(company=incident.company, initial={"assignee": current.assignee_id}),
+            assign_form = AssignForm(
+                company=incident.company, initial={"assignee": current.assignee_id}
             )
+            assign_form.fields["assignee"].iterator = ListedChoices
+            context.setdefault("assign_form", assign_form)
     context.setdefault("upload_form", EvidenceUploadForm())
     context.setdefault("note_form", NoteForm())
     context.setdefault("withdraw_form", WithdrawEvidenceForm())
@@ -341,13 +411,16 @@ def journal_note(request, reference):
             return redirect(incident_url(incident, anchor="#journal"))
         if request.htmx:
             return render_page(request, incident, fragments=["journal"], note_form=form)
+    entries = list(incident.journal.select_related("actor").order_by("-seq"))
     broken = verify_chain(incident)
+    # The incident page relies on this verdict for the older entries (``journal_intact``).
+    remember_journal_check(incident, entries[0] if entries else None, broken is None)
     return render(
         request,
         "incident_app/incident/journal.html",
         {
             "incident": incident,
-            "entries": incident.journal.select_related("actor").order_by("-seq"),
+            "entries": entries,
             "broken": broken,
             "form": form,
             "can_annotate": access.can_annotate(request.user, incident),
