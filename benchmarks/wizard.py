@@ -1,23 +1,50 @@
-"""Incident page and step completion under load: 50 signed-in clients against gunicorn.
+"""Incident page and step completion under load: 50 signed-in people against gunicorn.
 
-    python benchmarks/wizard.py [--quick] [--clients 50] [--port 8765]
+    python benchmarks/wizard.py [--quick] [--clients 50] [--think 1.0]
+                                [--workers 3] [--threads 4] [--port 0]
 
 Runs against the database the settings point at (``DATABASE_URL``; SQLite otherwise) and
-says which. Creates a dedicated set of benchmark companies with 10,000 incidents (1,000 with
-``--quick``) once, and reuses or tops them up on later runs. Starts gunicorn on 127.0.0.1
-(``-w 2 --threads 8``), signs every client in through the login form, then each client,
-pausing about ``--think`` seconds between requests as a person would, measures:
+says which; on PostgreSQL, give the benchmark a database of its own (it is created and
+migrated if missing). Creates a dedicated set of benchmark companies with 10,000 incidents
+(1,000 with ``--quick``) once, and reuses or tops them up on later runs. Each incident has
+the history of a real one a few hours in: 9 to 12 steps, some done with their proof, about
+twenty journal entries in a valid hash chain, two evidence files, a cost on some, and a
+policy with guarantees, one of them with a written condition.
 
-* ``incident_page``: GET of an incident page of the client's company;
-* ``step_complete``: the HTMX POST that records a step as done (CSRF and all).
+What is measured
+----------------
+``--clients`` (50) people are signed in at once, each on a connection of its own kept
+open as a browser does. Each one, after a pause of ``--think`` seconds on average
+(uniformly 0.5 to 1.5 times it; **default 1 s**, a person glancing at the page, which is
+faster than a real reader and so a harder test), asks for:
 
-Latencies are measured on the server (gunicorn's access log, ``%(D)s``: from the moment a
-worker takes the request to the last byte) and, for comparison, by the clients. The last
-lines are the server-side figures with their targets.
+* ``incident_page``: GET of an incident page of its company (a random one of them);
+* ``step_complete``: the HTMX POST that records an open step as done (CSRF and all).
+
+This is an open-ended crowd of people, not a throughput test: with the default pause the
+server gets about ``clients / think`` requests a second (about 50). ``--think 0`` makes
+every client fire back to back, a saturation test whose latencies mostly measure queueing.
+
+Latencies are measured on the server, by gunicorn's access log (``%(D)s``: from the moment
+a worker thread starts on the parsed request to the last byte sent, so waits for the GIL
+and for the database count, but not time spent in the socket backlog), and, for
+comparison, by the clients (connection queueing included). The last lines are the
+server-side figures with their targets.
+
+The load generator is one asyncio loop on raw sockets (HTTP/1.1 keep-alive, no thread per
+client), so that it takes little of the two cores the server and PostgreSQL share with it;
+the CPU each of them used is printed.
+
+Gunicorn: ``--worker-class gthread -w 3 --threads 4`` by default. Python runs one thread
+at a time per process, so on 2 cores 3 processes keep both cores busy while PostgreSQL and
+the clients take their share; 4 threads per process overlap the database round trips of
+one request with the work of another without queueing many requests behind one lock.
 """
 
 import argparse
-import http.cookiejar
+import asyncio
+import contextlib
+import json
 import os
 import random
 import re
@@ -27,12 +54,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,30 +76,49 @@ TARGETS = {
 # Steps without anchored followers: completing them never replans the incident, as for
 # most completions in real life.
 COMPLETABLE = ("hotline", "isolate", "preserve_evidence", "crisis_cell", "communication")
+# Done in the generated history of some incidents (never all of COMPLETABLE).
+DONE_IN_HISTORY = ("hotline", "isolate")
+JOURNAL_NOTES = 16
+EVIDENCE_PER_INCIDENT = 2
 
 
 def setup_django():
     import django
 
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    _create_database_if_missing()
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
 
+    call_command("migrate", verbosity=0)
     settings_db = connection.settings_dict
     print(f"database: {connection.vendor} ({settings_db.get('NAME')})", flush=True)
     if connection.vendor == "sqlite":
         print("warning: SQLite serialises writers; figures are not those of PostgreSQL")
 
 
+def _create_database_if_missing():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}", flush=True)
+
+
 def ensure_data(total: int, clients: int):
     """Benchmark companies, one manager each, and ``total`` incidents spread over them."""
     from django.contrib.auth.hashers import make_password
-    from django.db import transaction
-    from django.utils import timezone
 
-    from coverage.models import Policy
-    from incident_app.models import Incident, JournalEntry, Membership, Organisation, Step, User
-    from incident_app.models.journal import GENESIS_HASH
-    from playbooks.engine import IncidentFacts, load_playbook, plan
+    from coverage.models import Guarantee, Policy
+    from incident_app.models import Membership, Organisation, User
 
     started = time.perf_counter()
     insurer, _ = Organisation.objects.get_or_create(
@@ -91,7 +135,7 @@ def ensure_data(total: int, clients: int):
             kind="company",
             defaults={"country": "FR", "timezone": "Europe/Paris"},
         )
-        policy, _ = Policy.objects.get_or_create(
+        policy, created = Policy.objects.get_or_create(
             company=company,
             insurer=insurer,
             number=f"{PREFIX}-{index:03d}",
@@ -99,10 +143,21 @@ def ensure_data(total: int, clients: int):
                 "broker": broker,
                 "starts_on": date(2025, 1, 1),
                 "hotline": "+33 1 80 40 12 34",
+                "overall_limit": Decimal("500000"),
             },
         )
+        if created or not policy.guarantees.exists():
+            for kind, conditions in (
+                (Guarantee.Kind.ASSISTANCE, ""),
+                (Guarantee.Kind.FORENSIC, ""),
+                (Guarantee.Kind.RESTORATION, "Sauvegardes hors ligne au moins hebdomadaires."),
+            ):
+                Guarantee.objects.create(
+                    policy=policy, kind=kind, limit=Decimal("50000"), conditions=conditions
+                )
         user, created = User.objects.get_or_create(
-            email=f"manager{index:03d}@{EMAIL_DOMAIN}", defaults={"password": password}
+            email=f"manager{index:03d}@{EMAIL_DOMAIN}",
+            defaults={"password": password, "first_name": f"Gérante {index}"},
         )
         if not created and not user.check_password(PASSWORD):
             user.password = password
@@ -110,98 +165,219 @@ def ensure_data(total: int, clients: int):
         Membership.objects.get_or_create(user=user, organisation=company, role="manager")
         companies.append((company, policy, user))
 
+    from incident_app.models import Incident
+
     existing = Incident.objects.filter(reference__startswith=f"{PREFIX}-").count()
     missing = max(0, total - existing)
     print(f"incidents: {existing} present, creating {missing}", flush=True)
     if missing:
-        playbook = load_playbook("FR")
-        anchor = timezone.now() - timedelta(hours=2)
-        template = plan(
-            IncidentFacts(
-                country="FR",
-                kinds=frozenset({"ransomware"}),
-                discovered_at=anchor,
-                personal_data="unknown",
-            ),
-            playbook,
-        )
-        batch = 1000
-        for start in range(existing, existing + missing, batch):
-            numbers = range(start, min(start + batch, existing + missing))
-            with transaction.atomic():
-                incidents = []
-                for number in numbers:
-                    company, policy, user = companies[number % clients]
-                    # Spread discoveries over the last 60 hours: some deadlines near, some far.
-                    shift = timedelta(minutes=random.randint(0, 60 * 60))
-                    incidents.append(
-                        Incident(
-                            reference=f"{PREFIX}-{number:06d}",
-                            company=company,
-                            policy=policy,
-                            kinds=["ransomware"],
-                            discovered_at=anchor - shift,
-                            personal_data="unknown",
-                            declared_by=user,
-                            playbook_version=playbook.version,
-                        )
-                    )
-                Incident.objects.bulk_create(incidents)
-                incidents = list(
-                    Incident.objects.filter(
-                        reference__in=[i.reference for i in incidents]
-                    ).select_related("company")
-                )
-                steps, entries = [], []
-                for incident in incidents:
-                    shift = incident.discovered_at - anchor
-                    for planned in template:
-                        steps.append(
-                            Step(
-                                incident=incident,
-                                key=planned.key,
-                                order=planned.order,
-                                definition=planned.as_dict(),
-                                due_at=planned.due_at + shift if planned.due_at else None,
-                            )
-                        )
-                    entry = JournalEntry(
-                        incident=incident,
-                        seq=1,
-                        created_at=timezone.now(),
-                        actor=incident.declared_by,
-                        actor_label=incident.declared_by.email,
-                        kind=JournalEntry.Kind.DECLARED,
-                        text="Incident déclaré : Rançongiciel.",
-                        data={"kinds": ["ransomware"]},
-                        prev_hash=GENESIS_HASH,
-                    )
-                    entry.hash = entry.compute_hash()
-                    entries.append(entry)
-                Step.objects.bulk_create(steps, batch_size=2000)
-                JournalEntry.objects.bulk_create(entries, batch_size=2000)
-            print(f"  {numbers.stop - existing}/{missing}", flush=True)
+        create_incidents(companies, existing, missing)
     print(f"data ready in {time.perf_counter() - started:.1f} s", flush=True)
     return [(c.pk, u.email) for c, _, u in companies]
 
 
+def create_incidents(companies, existing: int, missing: int):
+    """Incidents a few hours in, with the history the page shows, written in bulk."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from coverage.models import Cost
+    from incident_app.models import Evidence, Incident, JournalEntry, Step
+    from incident_app.models.journal import GENESIS_HASH
+    from playbooks.engine import IncidentFacts, load_playbook, plan
+
+    playbook = load_playbook("FR")
+    snapshot = playbook.as_dict()
+    anchor = timezone.now() - timedelta(hours=2)
+    templates = {
+        nis2: plan(
+            IncidentFacts(
+                country="FR",
+                kinds=frozenset({"ransomware"}),
+                discovered_at=anchor,
+                personal_data="yes",
+                nis2=nis2,
+            ),
+            playbook,
+        )
+        for nis2 in (False, True)
+    }
+    guarantees = {}
+    for _company, policy, _user in companies:
+        guarantees[policy.pk] = {g.kind: g for g in policy.guarantees.all()}
+    rng = random.Random(existing)
+    batch = 500
+    for start in range(existing, existing + missing, batch):
+        numbers = range(start, min(start + batch, existing + missing))
+        with transaction.atomic():
+            incidents = []
+            for number in numbers:
+                company, policy, user = companies[number % len(companies)]
+                # Spread discoveries over the last 60 hours: some deadlines near, some far.
+                shift = timedelta(minutes=rng.randint(0, 60 * 60))
+                incidents.append(
+                    Incident(
+                        reference=f"{PREFIX}-{number:06d}",
+                        company=company,
+                        policy=policy,
+                        kinds=["ransomware"],
+                        discovered_at=anchor - shift,
+                        personal_data="yes",
+                        nis2_entity=number % 3 == 0,
+                        declared_by=user,
+                        playbook_version=playbook.version,
+                        playbook_snapshot=snapshot,
+                    )
+                )
+            Incident.objects.bulk_create(incidents)
+            incidents = list(
+                Incident.objects.filter(reference__in=[i.reference for i in incidents])
+                .select_related("company", "policy", "declared_by")
+                .order_by("reference")
+            )
+            steps = []
+            for incident in incidents:
+                shift = incident.discovered_at - anchor
+                done = DONE_IN_HISTORY[: rng.randint(0, len(DONE_IN_HISTORY))]
+                for planned in templates[incident.nis2_entity]:
+                    step = Step(
+                        incident=incident,
+                        key=planned.key,
+                        order=planned.order,
+                        definition=planned.as_dict(),
+                        due_at=planned.due_at + shift if planned.due_at else None,
+                    )
+                    if planned.key in done:
+                        step.status = Step.Status.DONE
+                        step.done_at = incident.discovered_at + timedelta(minutes=20)
+                        step.recorded_at = step.done_at + timedelta(minutes=5)
+                        step.done_by = incident.declared_by
+                        step.proof_reference = f"{planned.key.upper()}-{incident.pk}"
+                    steps.append(step)
+            Step.objects.bulk_create(steps, batch_size=2000)
+            steps_of = {}
+            for step in steps:
+                steps_of.setdefault(step.incident_id, []).append(step)
+
+            evidence, entries, costs = [], [], []
+            for incident in incidents:
+                history = incident_history(incident, steps_of[incident.pk], rng)
+                evidence.extend(history["evidence"])
+                entries.extend(history["journal"])
+                if incident.pk % 3 == 0:
+                    costs.append(
+                        Cost(
+                            incident=incident,
+                            guarantee=guarantees[incident.policy_id]["forensic"],
+                            supplier="Forensique Conseil",
+                            incurred_on=incident.discovered_at.date(),
+                            amount_excl_vat=Decimal("4800.00"),
+                            amount_incl_vat=Decimal("5760.00"),
+                            recorded_by=incident.declared_by,
+                        )
+                    )
+            Evidence.objects.bulk_create(evidence, batch_size=2000)
+            Cost.objects.bulk_create(costs, batch_size=2000)
+            # The chain is hashed here, after the evidence has its keys.
+            chain(entries, GENESIS_HASH)
+            JournalEntry.objects.bulk_create(entries, batch_size=2000)
+        print(f"  {numbers.stop - existing}/{missing}", flush=True)
+
+
+def incident_history(incident, steps, rng):
+    """The evidence and journal entries of an incident (journal hashed later by ``chain``)."""
+    from incident_app.models import Evidence, JournalEntry
+
+    user = incident.declared_by
+    moment = incident.discovered_at + timedelta(minutes=5)
+    entries = []
+
+    def entry(kind, text, data=None, occurred_at=None):
+        nonlocal moment
+        moment += timedelta(minutes=rng.randint(1, 7))
+        entries.append(
+            JournalEntry(
+                incident=incident,
+                seq=len(entries) + 1,
+                created_at=moment,
+                occurred_at=occurred_at,
+                actor=user,
+                actor_label=user.display_name,
+                kind=kind,
+                text=text,
+                data=data or {},
+            )
+        )
+
+    entry(JournalEntry.Kind.DECLARED, "Incident déclaré : Rançongiciel.", {"kinds": ["ransomware"]})
+    for step in steps:
+        if step.status == "done":
+            entry(
+                JournalEntry.Kind.STEP_DONE,
+                f"Étape « {step.text('title')} » faite.",
+                {"step": step.key, "proof_reference": step.proof_reference},
+                occurred_at=step.done_at,
+            )
+    evidence = []
+    for index in range(EVIDENCE_PER_INCIDENT):
+        name = ("note-rancon.txt", "capture-ecran.png")[index % 2]
+        digest = f"{incident.pk:032x}{index:032x}"
+        evidence.append(
+            Evidence(
+                incident=incident,
+                step=steps[2] if index == 0 else None,
+                file=f"evidence/bench/{digest}",
+                original_name=name,
+                content_type="text/plain" if name.endswith(".txt") else "image/png",
+                size=1200 + 50_000 * index,
+                sha256=digest,
+                uploaded_by=user,
+                uploaded_at=moment,
+            )
+        )
+        entry(
+            JournalEntry.Kind.EVIDENCE_ADDED,
+            f"Preuve ajoutée : {name} (SHA-256 {digest}).",
+            {"name": name, "sha256": digest},
+        )
+    for index in range(rng.randint(JOURNAL_NOTES // 2, JOURNAL_NOTES)):
+        entry(
+            JournalEntry.Kind.NOTE,
+            f"Point de situation n° {index + 1} : postes isolés, sauvegardes en cours de "
+            "vérification, prestataire joint.",
+        )
+    return {"evidence": evidence, "journal": entries}
+
+
+def chain(entries, genesis):
+    """Hash the entries in order, per incident, as ``JournalEntry.append`` would."""
+    previous = {}
+    for entry in entries:
+        entry.data = json.loads(json.dumps(entry.data))
+        entry.prev_hash = previous.get(entry.incident_id, genesis)
+        entry.hash = entry.compute_hash()
+        previous[entry.incident_id] = entry.hash
+
+
 def work_plan(companies, gets: int, posts: int):
     """For each client: incident references to read, and open steps to complete."""
-    from incident_app.models import Step
+    from incident_app.models import Incident, Step
 
     plans = []
     for company_id, email in companies:
         references = list(
-            Step.objects.filter(incident__company_id=company_id)
-            .values_list("incident__reference", flat=True)
-            .distinct()[:500]
+            Incident.objects.filter(
+                company_id=company_id, reference__startswith=f"{PREFIX}-"
+            ).values_list("reference", flat=True)
         )
         open_steps = list(
             Step.objects.filter(
                 incident__company_id=company_id, status="todo", key__in=COMPLETABLE
-            ).values_list("incident__reference", "key")[: posts * 3]
+            ).values_list("incident__reference", "key")
         )
         random.shuffle(open_steps)
+        if len(open_steps) < posts:
+            raise SystemExit(f"not enough open steps left for {email}: recreate the database")
         plans.append(
             {
                 "email": email,
@@ -218,71 +394,176 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 class Client:
-    """One signed-in browser: its own cookies, the CSRF token, timings of its requests."""
+    """One signed-in person: one keep-alive connection, its cookies, its timings."""
 
-    def __init__(self, base: str):
-        self.base = base
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect()
-        )
+    def __init__(self, port: int):
+        self.port = port
+        self.host = f"127.0.0.1:{port}"
+        self.cookies: dict[str, str] = {}
+        self.reader = self.writer = None
         self.timings: dict[str, list[float]] = {"incident_page": [], "step_complete": []}
-        self.errors = 0
+        self.errors: list[str] = []
 
-    def csrf(self) -> str:
-        return next(c.value for c in self.cookies if c.name == "csrftoken")
+    async def _connect(self):
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
 
-    def request(self, path, data=None, headers=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, headers=headers or {})
-        try:
-            with self.opener.open(req, timeout=60) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+    async def close(self):
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
 
-    def sign_in(self, email):
-        status, page = self.request("/compte/login/")
+    async def request(self, method, path, data=None, headers=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else b""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}", "Connection: keep-alive"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if data is not None:
+            lines.append("Content-Type: application/x-www-form-urlencoded")
+            lines.append(f"Content-Length: {len(body)}")
+        lines.extend(f"{k}: {v}" for k, v in (headers or {}).items())
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        for attempt in (1, 2):
+            if self.writer is None or self.writer.is_closing():
+                await self._connect()
+            try:
+                self.writer.write(raw)
+                await self.writer.drain()
+                return await self._response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                # The server closed an idle keep-alive connection before reading the
+                # request: open a new one and send it again, as a browser does.
+                self.writer = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _response(self):
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split()[1])
+        length, chunked, close = 0, False, False
+        for line in header_lines:
+            if not line:
+                continue
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value.lower():
+                chunked = True
+            elif name == "connection" and value.lower() == "close":
+                close = True
+            elif name == "set-cookie":
+                pair = value.split(";", 1)[0]
+                key, _, cookie = pair.partition("=")
+                self.cookies[key.strip()] = cookie.strip()
+        if chunked:
+            parts = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                if size == 0:
+                    await self.reader.readuntil(b"\r\n")
+                    break
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readexactly(2)
+            body = b"".join(parts)
+        else:
+            body = await self.reader.readexactly(length)
+        if close:
+            self.writer.close()
+            self.writer = None
+        return status, body
+
+    async def sign_in(self, email):
+        status, page = await self.request("GET", "/compte/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        status, _ = self.request(
+        status, _ = await self.request(
+            "POST",
             "/compte/login/",
             {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token.decode()},
-            {"Referer": self.base + "/compte/login/"},
+            {"Referer": f"http://{self.host}/compte/login/"},
         )
         if status != 302:
             raise RuntimeError(f"sign-in failed for {email}: {status}")
 
-    def timed(self, name, path, data=None, headers=None, expect=200):
+    async def timed(self, name, method, path, data=None, headers=None, expect=200):
         started = time.perf_counter()
-        status, _ = self.request(path, data, headers)
+        try:
+            status, _ = await self.request(method, path, data, headers)
+        except (OSError, asyncio.IncompleteReadError) as error:
+            status = f"{type(error).__name__}"
         self.timings[name].append((time.perf_counter() - started) * 1000)
         if status != expect:
-            self.errors += 1
+            self.errors.append(f"{name} {path}: {status}")
 
 
-def run_client(base, plan, barrier, think):
-    client = Client(base)
-    client.sign_in(plan["email"])
-    barrier.wait(timeout=300)
+async def run_client(client, plan, start, think):
+    await start.wait()
     pause = random.Random(plan["email"])
     for reference in plan["reads"]:
-        time.sleep(pause.uniform(0.5, 1.5) * think)
-        client.timed("incident_page", f"/incidents/{reference}/")
+        await asyncio.sleep(pause.uniform(0.5, 1.5) * think)
+        await client.timed("incident_page", "GET", f"/incidents/{reference}/")
     for reference, key in plan["writes"]:
-        time.sleep(pause.uniform(0.5, 1.5) * think)
-        client.timed(
+        await asyncio.sleep(pause.uniform(0.5, 1.5) * think)
+        await client.timed(
             "step_complete",
+            "POST",
             f"/incidents/{reference}/etapes/{key}/faite/",
-            {"csrfmiddlewaretoken": client.csrf(), "proof_reference": "BENCH-1"},
-            {"HX-Request": "true", "Referer": f"{base}/incidents/{reference}/"},
+            {"csrfmiddlewaretoken": client.cookies["csrftoken"], "proof_reference": "BENCH-1"},
+            {"HX-Request": "true", "Referer": f"http://{client.host}/incidents/{reference}/"},
         )
-    return client
+    await client.close()
+
+
+async def run_all(port, plans, think, pids):
+    """Sign everyone in, then run them all; CPU used is counted from the first request."""
+    clients = [Client(port) for _ in plans]
+    # Sign in a few at a time: password hashing is deliberately slow and is not measured.
+    for index in range(0, len(clients), 5):
+        group = zip(clients[index : index + 5], plans[index : index + 5], strict=True)
+        await asyncio.gather(*(c.sign_in(p["email"]) for c, p in group))
+    start = asyncio.Event()
+    tasks = [
+        asyncio.create_task(run_client(c, p, start, think))
+        for c, p in zip(clients, plans, strict=True)
+    ]
+    before = cpu_seconds(pids)
+    began = time.perf_counter()
+    start.set()
+    await asyncio.gather(*tasks)
+    after = cpu_seconds(pids)
+    used = {name: after[name] - before[name] for name in after}
+    return clients, time.perf_counter() - began, used
+
+
+def cpu_seconds(pids):
+    """CPU seconds used so far: by this process, by the given server processes, and by the
+    whole machine (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    server = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            server += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            pass
+    try:
+        # user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+        machine = (sum(fields) - fields[3] - fields[4]) / ticks
+    except (OSError, ValueError):
+        machine = 0.0
+    return {"client": time.process_time(), "server": server, "machine": machine}
+
+
+def server_pids(master: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        children = []
+    return [master, *map(int, children)]
 
 
 def percentile(values, fraction):
@@ -301,7 +582,7 @@ def server_timings(log_path: Path):
         if len(parts) != 4 or not parts[3].isdigit():
             continue
         method, path, status, micros = parts
-        if float(micros) and path.startswith(f"/incidents/{PREFIX}-"):
+        if path.startswith(f"/incidents/{PREFIX}-"):
             if method == "GET" and path.count("/") == 3:
                 result["incident_page"].append(int(micros) / 1000)
             elif method == "POST" and path.endswith("/faite/"):
@@ -327,12 +608,14 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1,000 incidents, fewer requests")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per process")
     parser.add_argument(
         "--think",
         type=float,
         default=1.0,
         help="mean pause in seconds between a client's requests, as a person reading the "
-        "page (0: every client fires back to back, a saturation test)",
+        "page (default 1; 0: every client fires back to back, a saturation test)",
     )
     args = parser.parse_args()
     total = 1_000 if args.quick else 10_000
@@ -354,10 +637,16 @@ def main():
         [
             gunicorn,
             "incident_app.wsgi",
+            "--worker-class",
+            "gthread",
             "-w",
-            "2",
+            str(args.workers),
             "--threads",
-            "8",
+            str(args.threads),
+            # Longer than the longest pause, so a person's connection stays open as in a
+            # browser.
+            "--keep-alive",
+            str(max(5, int(args.think * 2) + 2)),
             "-b",
             f"127.0.0.1:{port}",
             "--access-logfile",
@@ -372,17 +661,15 @@ def main():
     )
     try:
         wait_for(port, server)
-        base = f"http://127.0.0.1:{port}"
+        time.sleep(1)  # the workers boot after the master listens
+        pids = server_pids(server.pid)
         print(
-            f"gunicorn on {base}: {args.clients} clients, {gets} page reads and {posts} "
-            f"step completions each, {args.think:g} s mean pause between requests",
+            f"gunicorn gthread -w {args.workers} --threads {args.threads} on port {port}: "
+            f"{args.clients} clients, {gets} page reads and {posts} step completions each, "
+            f"{args.think:g} s mean pause between requests",
             flush=True,
         )
-        barrier = threading.Barrier(len(plans))
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=len(plans)) as pool:
-            clients = list(pool.map(lambda p: run_client(base, p, barrier, args.think), plans))
-        elapsed = time.perf_counter() - started
+        clients, elapsed, cpu = asyncio.run(run_all(port, plans, args.think, pids))
     finally:
         server.terminate()
         try:
@@ -391,20 +678,37 @@ def main():
             server.kill()
     time.sleep(0.2)
     measured = server_timings(access_log)
-    errors = sum(c.errors for c in clients)
+    shutil.rmtree(logdir, ignore_errors=True)
+    errors = [error for c in clients for error in c.errors]
     client_side = {
         name: [t for c in clients for t in c.timings[name]]
         for name in ("incident_page", "step_complete")
     }
-    print(f"run: {elapsed:.1f} s, errors: {errors}")
+    requests = sum(len(v) for v in client_side.values())
+    print(
+        f"run: {elapsed:.1f} s, {requests} requests ({requests / elapsed:.1f}/s), errors: "
+        f"{len(errors)}"
+    )
+    for error in errors[:5]:
+        print(f"  {error}")
+    cores = os.cpu_count() or 1
+    print(
+        f"CPU over the run ({cores} cores x {elapsed:.0f} s = {cores * elapsed:.0f} s): "
+        f"machine {cpu['machine']:.1f} s, of which gunicorn {cpu['server']:.1f} s "
+        f"({cpu['server'] / max(requests, 1) * 1000:.1f} ms a request) and load generator "
+        f"{cpu['client']:.1f} s; the rest is PostgreSQL and anything else running"
+    )
     for name, values in client_side.items():
         print(
             f"client-side {name}: n={len(values)} p50={percentile(values, 0.5):.1f} ms "
             f"p99={percentile(values, 0.99):.1f} ms mean={statistics.fmean(values or [0]):.1f} ms"
         )
-    shutil.rmtree(logdir, ignore_errors=True)
     for name in ("incident_page", "step_complete"):
-        print(f"server-side {name}: n={len(measured[name])}")
+        values = measured[name]
+        print(
+            f"server-side {name}: n={len(values)} mean={statistics.fmean(values or [0]):.1f} ms "
+            f"max={max(values or [0]):.1f} ms"
+        )
     for name in ("incident_page", "step_complete"):
         values = measured[name]
         for fraction, label in ((0.5, "p50"), (0.99, "p99")):
