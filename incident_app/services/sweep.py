@@ -1,15 +1,16 @@
 """The deadline sweep: claim due reminders once, write their notifications and journal entry.
 
 Run by Celery beat every ``RIPOSTE_SWEEP_INTERVAL_SECONDS`` (and by ``manage.py sweep``).
-Safe to run twice at once: each reminder is claimed in its own transaction, with
+Safe to run twice at once: due reminders are taken in chunks, locked with
 ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (a concurrent sweep passes over rows being
-processed instead of waiting) and a conditional ``UPDATE … WHERE claimed_at IS NULL`` whose
-row count must be 1 everywhere (SQLite serialises writers; the count tells the loser). The
-notifications and the journal entry are written in that same transaction, and delivery is
-handed to the worker only when it commits: a crash before the commit leaves the reminder
-unclaimed for the next sweep, a crash after it leaves notifications that the sweep
-re-dispatches (``notify.redispatch``). A row that fails is logged and left for the next
-sweep; it never stops the others.
+processed instead of waiting), and each is claimed by a conditional
+``UPDATE … WHERE claimed_at IS NULL`` whose row count must be 1 (on SQLite, which serialises
+writers, the count alone tells the loser). The claim, the notifications and the journal
+entry are written in the same transaction, and delivery is handed to the worker only when it
+commits: a crash before the commit leaves the reminder unclaimed for the next sweep, a crash
+after it leaves notifications that the sweep re-dispatches (``notify.redispatch``). Each
+reminder has its own savepoint: a row that fails is rolled back alone, logged and left for
+the next sweep; it never stops the others.
 """
 
 import logging
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # Sweep runs are kept this long for sweep_status and the admin.
 KEEP_RUNS = timedelta(days=7)
+# Reminders per transaction: one commit for many rows, each row in its own savepoint.
+CHUNK = 50
 
 
 @dataclass
@@ -55,34 +58,16 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     audience = notify.Audience()
+    # Rows seen but left pending in this run (failed, taken elsewhere, moved): not again.
     skip: set[int] = set()
     while result.claimed + result.stale + result.failed < batch:
-        candidates = list(
-            due_reminders(now)
-            .exclude(pk__in=skip)
-            .order_by("fire_at")
-            .values_list("pk", flat=True)[: min(100, batch)]
-        )
-        if not candidates:
+        limit = min(CHUNK, batch - result.claimed - result.stale - result.failed)
+        with transaction.atomic():
+            chunk = _lock_due(now, skip, limit)
+            for reminder in chunk:
+                _sweep_one(reminder, now, audience, result, skip)
+        if len(chunk) < limit:
             break
-        for pk in candidates:
-            skip.add(pk)
-            try:
-                outcome = _process(pk, now, audience)
-            except Exception:
-                # A bad row must not stop the sweep nor be retried in a loop: logged, left
-                # unclaimed for the next sweep.
-                logger.exception("Reminder %s could not be processed", pk)
-                result.failed += 1
-                continue
-            if outcome is None:
-                continue  # another sweep has it
-            if outcome < 0:
-                result.stale += 1
-            else:
-                result.claimed += 1
-                result.notifications += outcome
-                result.reminder_ids.append(pk)
     try:
         result.redispatched = notify.redispatch(now)
     except Exception:
@@ -92,45 +77,68 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
     return result
 
 
-def _claim(pk: int, now) -> Reminder | None:
-    """Claim one due reminder in the current transaction, or None if someone else has it."""
-    pending = Reminder.objects.filter(pk=pk, claimed_at__isnull=True, cancelled_at__isnull=True)
-    related = pending.select_related(
-        "step__incident__company",
-        "step__incident__policy",
-        "step__assignee__reminder_preference",
+def _lock_due(now, skip: set[int], limit: int) -> list[Reminder]:
+    """The next due reminders, locked for this transaction where the database can.
+
+    On PostgreSQL ``FOR UPDATE SKIP LOCKED`` locks the reminder rows only, and a concurrent
+    sweep passes over them instead of waiting. Elsewhere (SQLite) the transaction itself
+    holds the write lock; the conditional UPDATE in ``_process`` decides in every case.
+    """
+    query = (
+        due_reminders(now)
+        .exclude(pk__in=skip)
+        .select_related(
+            "step__incident__company",
+            "step__incident__policy",
+            "step__assignee__reminder_preference",
+        )
+        .order_by("fire_at", "pk")
     )
     if connection.features.has_select_for_update_skip_locked:
-        # Lock the reminder row only; a concurrent sweep skips it instead of waiting.
-        reminder = related.select_for_update(skip_locked=True, of=("self",)).first()
-        if reminder is None:
-            return None
+        query = query.select_for_update(skip_locked=True, of=("self",))
+    return list(query[:limit])
+
+
+def _sweep_one(reminder: Reminder, now, audience, result: SweepResult, skip: set[int]) -> None:
+    try:
+        # A savepoint per reminder: a bad row rolls back alone, the chunk goes on.
+        with transaction.atomic():
+            outcome = _process(reminder, now, audience)
+    except Exception:
+        # Never a crash loop: logged, left unclaimed for the next sweep.
+        logger.exception("Reminder %s could not be processed", reminder.pk)
+        skip.add(reminder.pk)
+        result.failed += 1
+        return
+    if outcome is None:
+        skip.add(reminder.pk)  # another sweep has it
+    elif outcome < 0:
+        skip.add(reminder.pk)
+        result.stale += 1
     else:
-        reminder = related.first()
-        if reminder is None:
-            return None
-    if pending.update(claimed_at=now) != 1:
+        result.claimed += 1
+        result.notifications += outcome
+        result.reminder_ids.append(reminder.pk)
+
+
+def _process(reminder: Reminder, now, audience=None) -> int | None:
+    """Claim, re-check and notify one reminder. Notifications made, -1 if stale, None if taken."""
+    claimed = Reminder.objects.filter(
+        pk=reminder.pk, claimed_at__isnull=True, cancelled_at__isnull=True
+    ).update(claimed_at=now)
+    if claimed != 1:
         return None
     reminder.claimed_at = now
-    return reminder
-
-
-@transaction.atomic
-def _process(pk: int, now, audience=None) -> int | None:
-    """Claim, re-check and notify one reminder. Notifications made, -1 if stale, None if taken."""
-    reminder = _claim(pk, now)
-    if reminder is None:
-        return None
     step = reminder.step
     incident = step.incident
     if not step.is_open or incident.is_closed or step.due_at is None:
         # Done or no longer applicable since the reminder was planned: nothing to say.
-        Reminder.objects.filter(pk=pk).update(cancelled_at=now)
+        Reminder.objects.filter(pk=reminder.pk).update(cancelled_at=now)
         return -1
     if reminder.fire_at != step.due_at - timedelta(minutes=reminder.offset_minutes):
         # The deadline moved without its reminders following: put them right, send nothing
         # now; the moved reminder is picked up when its own time comes.
-        Reminder.objects.filter(pk=pk).update(claimed_at=None)
+        Reminder.objects.filter(pk=reminder.pk).update(claimed_at=None)
         reminders.sync_for_step(step, now=now)
         return -1
     made = notify.create_for(reminder, now, audience)
