@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from coverage import views as coverage
 
-from .views import calendar, crisis, declare, evidence, home, incident, notifications
+from .views import calendar, crisis, declare, dossier, evidence, home, incident, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -43,6 +43,17 @@ urlpatterns = [
         "incidents/<str:reference>/preuves/<int:pk>/retirer/",
         evidence.evidence_withdraw,
         name="evidence_withdraw",
+    ),
+    path("incidents/<str:reference>/dossier/", dossier.dossier_list, name="dossier_list"),
+    path(
+        "incidents/<str:reference>/dossier/<int:pk>/",
+        dossier.dossier_status,
+        name="dossier_status",
+    ),
+    path(
+        "incidents/<str:reference>/dossier/<int:pk>/pdf/",
+        dossier.dossier_download,
+        name="dossier_download",
     ),
     path("incidents/<str:reference>/cellule/", crisis.crisis_cell, name="crisis_cell"),
     path("incidents/<str:reference>/communication/", crisis.communication, name="communication"),
