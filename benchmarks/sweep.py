@@ -262,7 +262,7 @@ def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
     from django.conf import settings
     from django.utils import timezone
 
-    from incident_app.models import Notification
+    from incident_app.models import Notification, Reminder
 
     steps = pick_steps(1000, skip=1000)
     # Deadlines (and their overdue notices) spread over 20 seconds, starting once the
@@ -300,10 +300,11 @@ def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             time.sleep(1)
-            pending = emails.filter(delivered_at__isnull=True).count()
-            total = emails.count()
-            if total and not pending and timezone.now() > start + timedelta(seconds=21):
-                expected = total
+            unswept = Reminder.objects.filter(
+                step_id__in=steps, offset_minutes=0, claimed_at__isnull=True
+            ).count()
+            if not unswept and not emails.filter(delivered_at__isnull=True).exists():
+                expected = emails.count()
                 break
     finally:
         worker.terminate()

@@ -234,6 +234,7 @@ def create_for(reminder: Reminder, now, audience: Audience | None = None) -> lis
     made = [Created(n, False) for n in existing.values()]
     new = []
     lag = max(now - reminder.fire_at, timedelta(0))
+    texts: dict[str, tuple[str, str]] = {}
     for user in recipients(reminder, audience):
         wanted = [
             channel
@@ -242,7 +243,11 @@ def create_for(reminder: Reminder, now, audience: Audience | None = None) -> lis
         ]
         if not wanted:
             continue
-        subject, body = in_app_text(reminder, user)
+        language = user.language or settings.LANGUAGE_CODE
+        if language not in texts:
+            # The subject and body do not name the user: written once per language.
+            texts[language] = in_app_text(reminder, user)
+        subject, body = texts[language]
         for channel in wanted:
             new.append(
                 Notification(

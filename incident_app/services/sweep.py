@@ -8,9 +8,9 @@ processed instead of waiting), and each is claimed by a conditional
 writers, the count alone tells the loser). The claim, the notifications and the journal
 entry are written in the same transaction, and delivery is handed to the worker only when it
 commits: a crash before the commit leaves the reminder unclaimed for the next sweep, a crash
-after it leaves notifications that the sweep re-dispatches (``notify.redispatch``). Each
-reminder has its own savepoint: a row that fails is rolled back alone, logged and left for
-the next sweep; it never stops the others.
+after it leaves notifications that the sweep re-dispatches (``notify.redispatch``). A chunk
+that fails is done again one reminder per savepoint: a bad row is rolled back alone, logged
+and left for the next sweep; it never stops the others.
 """
 
 import logging
@@ -64,8 +64,18 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
         limit = min(CHUNK, batch - result.claimed - result.stale - result.failed)
         with transaction.atomic():
             chunk = _lock_due(now, skip, limit)
-            for reminder in chunk:
-                _sweep_one(reminder, now, audience, result, skip)
+            try:
+                # Fast path: the whole chunk in one savepoint.
+                with transaction.atomic():
+                    outcomes = [(r, _process(r, now, audience)) for r in chunk]
+            except Exception:
+                # Some row is bad: the chunk's savepoint (and the deliveries it would have
+                # sent on commit) is gone; go again row by row, each in its own savepoint.
+                for reminder in chunk:
+                    _sweep_one(reminder, now, audience, result, skip)
+            else:
+                for reminder, outcome in outcomes:
+                    _count(reminder, outcome, result, skip)
         if len(chunk) < limit:
             break
     try:
@@ -110,6 +120,10 @@ def _sweep_one(reminder: Reminder, now, audience, result: SweepResult, skip: set
         skip.add(reminder.pk)
         result.failed += 1
         return
+    _count(reminder, outcome, result, skip)
+
+
+def _count(reminder: Reminder, outcome: int | None, result: SweepResult, skip: set[int]) -> None:
     if outcome is None:
         skip.add(reminder.pk)  # another sweep has it
     elif outcome < 0:
