@@ -148,8 +148,10 @@ def verify_chain(incident) -> JournalEntry | None:
     """Return the first entry whose chain is broken, or None when the journal is intact."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
-    entries = JournalEntry.objects.filter(incident=incident).select_related("incident")
-    for entry in entries.order_by("seq").iterator():
+    # One plain query (a server-side cursor costs several round trips), and the incident
+    # given rather than joined: joining it would decode its playbook snapshot for each entry.
+    for entry in JournalEntry.objects.filter(incident=incident).order_by("seq"):
+        entry.incident = incident
         if (
             entry.seq != expected_seq
             or entry.prev_hash != expected_prev
