@@ -183,10 +183,13 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
     can_manage = access.can_manage(user, incident)
     hotline_step = by_key.get("hotline")
     evidence = list(
-        incident.evidence.select_related("uploaded_by", "withdrawn_by", "step").order_by(
-            "-uploaded_at"
-        )
+        incident.evidence.select_related("uploaded_by", "withdrawn_by").order_by("-uploaded_at")
     )
+    steps_by_id = {step.pk: step for step in all_steps}
+    for item in evidence:
+        # The steps were just read: joining them again would decode each definition twice.
+        if item.step_id in steps_by_id:
+            item.step = steps_by_id[item.step_id]
     journal = list(incident.journal.order_by("-seq")[:JOURNAL_PREVIEW])
     context = {
         "incident": incident,
