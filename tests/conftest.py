@@ -11,6 +11,9 @@ from incident_app.models import Membership, Organisation, User
 
 PASSWORD = "correct-horse-battery-staple"
 
+# Fixtures of the claim dossier tests (private storage, the rendering task, a full incident).
+pytest_plugins = ["tests.incident_app.dossier_fixtures"]
+
 
 def make_user(email, org=None, role=None, **extra):
     user = User.objects.create_user(email=email, password=PASSWORD, **extra)
