@@ -19,7 +19,9 @@ open as a browser does. Each one, after a pause of ``--think`` seconds on averag
 faster than a real reader and so a harder test), asks for:
 
 * ``incident_page``: GET of an incident page of its company (a random one of them);
-* ``step_complete``: the HTMX POST that records an open step as done (CSRF and all).
+* ``step_complete``: the HTMX POST that records an open step as done (CSRF and all);
+
+the two mixed in a random order per client.
 
 This is an open-ended crowd of people, not a throughput test: with the default pause the
 server gets about ``clients / think`` requests a second (about 50). ``--think 0`` makes
@@ -501,12 +503,18 @@ class Client:
 
 async def run_client(client, plan, start, think):
     await start.wait()
-    pause = random.Random(plan["email"])
-    for reference in plan["reads"]:
-        await asyncio.sleep(pause.uniform(0.5, 1.5) * think)
-        await client.timed("incident_page", "GET", f"/incidents/{reference}/")
-    for reference, key in plan["writes"]:
-        await asyncio.sleep(pause.uniform(0.5, 1.5) * think)
+    rng = random.Random(plan["email"])
+    # Reads and completions mixed, as a person alternates them, so both are measured under
+    # the same load (completions all at the end would meet a server the readers had left).
+    actions = [("read", reference) for reference in plan["reads"]]
+    actions += [("write", write) for write in plan["writes"]]
+    rng.shuffle(actions)
+    for action, target in actions:
+        await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
+        if action == "read":
+            await client.timed("incident_page", "GET", f"/incidents/{target}/")
+            continue
+        reference, key = target
         await client.timed(
             "step_complete",
             "POST",
