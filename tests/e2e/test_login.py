@@ -23,11 +23,20 @@ def test_it_signs_each_role_in_to_its_home(request, sign_in, screenshot, inciden
 
 
 def test_it_refuses_a_wrong_password(browser, live_server, manager):
-    context = browser.new_context()
+    context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     page.goto(f"{live_server.url}/compte/login/")
     page.get_by_label("Adresse e-mail").fill(manager.email)
     page.get_by_label("Mot de passe").fill("pas le bon")
     page.get_by_role("button", name="Se connecter").click()
     assert page.get_by_role("alert").inner_text() == "Adresse e-mail ou mot de passe incorrect."
+    context.close()
+
+
+def test_it_speaks_english_to_a_browser_that_asks_for_it(browser, live_server):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/compte/login/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    assert page.get_by_label("E-mail address").is_visible()
     context.close()
