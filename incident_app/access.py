@@ -20,7 +20,10 @@ def visible_incidents(user):
 def get_visible_incident(user, reference: str) -> Incident:
     """The incident with this reference if the user may see it, else 404."""
     return get_object_or_404(
-        visible_incidents(user).select_related("company", "policy", "policy__broker"),
+        visible_incidents(user)
+        .select_related("company", "policy", "policy__broker")
+        # The playbook snapshot (tens of kB) is only read when deadlines are recomputed.
+        .defer("playbook_snapshot"),
         reference=reference,
     )
 
