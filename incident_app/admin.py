@@ -17,6 +17,20 @@ from .models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept as they were written (journal, evidence, reminders): looked at, never
+    edited by hand, even by staff."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -64,55 +78,24 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(ReadOnlyAdmin):
     """Read-only: the journal is append-only, even for staff."""
 
     list_display = ["incident", "seq", "created_at", "actor_label", "kind", "text"]
     list_filter = ["kind"]
     search_fields = ["incident__reference", "text"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["incident", "original_name", "size", "sha256", "uploaded_at", "withdrawn_at"]
     search_fields = ["incident__reference", "original_name", "sha256"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ClaimDossier)
 class ClaimDossierAdmin(admin.ModelAdmin):
     list_display = ["incident", "version", "status", "generated_at", "sha256"]
     list_filter = ["status"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by the deadline sweep: looked at, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reminder)
