@@ -20,7 +20,7 @@ def complete_step(
     """
     now = now or timezone.now()
     done_at = done_at or now
-    step = Step.objects.select_for_update().get(pk=step.pk)
+    step = _locked(step)
     if step.status != Step.Status.TODO:
         raise ValidationError(_("Cette étape a déjà été enregistrée."), code="already_recorded")
     if done_at > now:
@@ -31,7 +31,16 @@ def complete_step(
     step.done_by = user
     step.proof_reference = proof_reference.strip()
     step.proof_details = proof_details.strip()
-    step.save()
+    step.save(
+        update_fields=[
+            "status",
+            "done_at",
+            "recorded_at",
+            "done_by",
+            "proof_reference",
+            "proof_details",
+        ]
+    )
     on_time = step.was_on_time()
     JournalEntry.append(
         step.incident,
@@ -60,14 +69,14 @@ def mark_not_applicable(step: Step, *, user, reason: str, now=None) -> Step:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Indiquez pourquoi cette étape est sans objet."), code="reason")
-    step = Step.objects.select_for_update().get(pk=step.pk)
+    step = _locked(step)
     if step.status != Step.Status.TODO:
         raise ValidationError(_("Cette étape a déjà été enregistrée."), code="already_recorded")
     step.status = Step.Status.NOT_APPLICABLE
     step.not_applicable_reason = reason
     step.recorded_at = now
     step.done_by = user
-    step.save()
+    step.save(update_fields=["status", "not_applicable_reason", "recorded_at", "done_by"])
     JournalEntry.append(
         step.incident,
         JournalEntry.Kind.STEP_NOT_APPLICABLE,
@@ -79,6 +88,14 @@ def mark_not_applicable(step: Step, *, user, reason: str, now=None) -> Step:
     reminders.sync_for_step(step, now=now)
     _after_change(step)
     return step
+
+
+def _locked(step: Step) -> Step:
+    """The step read again under a row lock, keeping the incident already loaded."""
+    locked = Step.objects.select_for_update().get(pk=step.pk)
+    if Step.incident.is_cached(step):
+        locked.incident = step.incident
+    return locked
 
 
 def _after_change(step: Step) -> None:

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -88,20 +87,6 @@ def decorate(step: Step, now, language: str, url_pattern: str = "") -> Step:
             step.urgency = "soon" if remaining < SOON else "ok"
             step.remaining_text = _("Il reste %(t)s") % {"t": duration_text(remaining)}
     return step
-
-
-class ListedChoices(ModelChoiceIterator):
-    """The choices of a select read with one plain query.
-
-    Django reads model choices with ``QuerySet.iterator()``, which on PostgreSQL opens a
-    server-side cursor: four round trips for the few people of a crisis cell.
-    """
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
 
 
 def hotline_display(policy, company) -> str:
@@ -221,7 +206,6 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
             assign_form = AssignForm(
                 company=incident.company, initial={"assignee": current.assignee_id}
             )
-            assign_form.fields["assignee"].iterator = ListedChoices
             context.setdefault("assign_form", assign_form)
     context.setdefault("upload_form", EvidenceUploadForm())
     context.setdefault("note_form", NoteForm())
