@@ -9,7 +9,7 @@ plain POST (then a redirect) and with HTMX (then the ``coverage`` fragment is sw
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from incident_app.access import can_annotate, can_manage, get_visible_incident, require
+from incident_app.downloads import private_attachment
 
 from . import services
 from .forms import AttestationForm, BusinessInterruptionForm, CostForm
@@ -202,9 +203,4 @@ def cost_invoice(request, reference, pk):
     evidence = cost.invoice
     if evidence.incident_id != incident.pk:
         raise Http404
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    return private_attachment(evidence.file, evidence.original_name, evidence.content_type)

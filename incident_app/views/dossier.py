@@ -6,7 +6,7 @@ a row, and the status page polls it with HTMX (or a plain "refresh" link without
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
 from .. import access
+from ..downloads import private_attachment
 from ..models import ClaimDossier
 from ..services import dossier as dossier_service
 
@@ -91,13 +92,4 @@ def dossier_download(request, reference, pk):
     dossier = _dossier_or_404(incident, pk)
     if dossier.status != ClaimDossier.Status.READY or not dossier.file:
         raise Http404
-    try:
-        handle = dossier.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=dossier.filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(dossier.file, dossier.filename, "application/pdf")

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import access
+from ..downloads import private_attachment
 from ..forms import EvidenceUploadForm, WithdrawEvidenceForm
 from ..services import evidence as evidence_service
 from .incident import incident_url, render_page
@@ -77,19 +77,7 @@ def evidence_download(request, reference, pk):
     """Stream a file as an attachment, never rendered by the browser."""
     incident = access.get_visible_incident(request.user, reference)
     evidence = _evidence_or_404(incident, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_attachment(evidence.file, evidence.original_name, evidence.content_type)
 
 
 @login_required
