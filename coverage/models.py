@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -111,6 +112,15 @@ class Policy(models.Model):
     @property
     def hotline_tel_uri(self) -> str:
         return f"tel:{self.hotline.as_e164}" if self.hotline else ""
+
+    def hotline_display(self, dialling_from: str | None = None) -> str:
+        """The hotline as people dial it: national format from the number's own country,
+        international from anywhere else (or when the caller's country is not known)."""
+        if not self.hotline:
+            return ""
+        if dialling_from and phonenumbers.region_code_for_number(self.hotline) == dialling_from:
+            return self.hotline.as_national
+        return self.hotline.as_international
 
 
 class Guarantee(models.Model):

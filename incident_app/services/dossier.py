@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import phonenumbers
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -294,11 +293,7 @@ def dossier_context(dossier: ClaimDossier, *, now: datetime, lang: str) -> dict:
     summary = coverage_summary(incident, now=now, lang=lang)
     journal = list(incident.journal.order_by("seq"))
     broken = verify_chain(incident)
-    hotline = ""
-    if policy.hotline:
-        hotline = phonenumbers.format_number(
-            policy.hotline, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
+    hotline = policy.hotline_display()
     return {
         "dossier": dossier,
         "incident": incident,

@@ -3,7 +3,6 @@
 import time
 from datetime import timedelta
 
-import phonenumbers
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -77,30 +76,15 @@ def decorate(step: Step, now, language: str, url_pattern: str = "") -> Step:
     step.state = step.status
     step.urgency = ""
     step.remaining_text = ""
-    if step.is_open and step.due_at:
+    if step.is_overdue(now):
+        step.state = "overdue"
+        step.urgency = "late"
+        step.remaining_text = _("En retard de %(t)s") % {"t": duration_text(step.due_at - now)}
+    elif step.is_open and step.due_at:
         remaining = step.due_at - now
-        if remaining <= timedelta(0):
-            step.state = "overdue"
-            step.urgency = "late"
-            step.remaining_text = _("En retard de %(t)s") % {"t": duration_text(remaining)}
-        else:
-            step.urgency = "soon" if remaining < SOON else "ok"
-            step.remaining_text = _("Il reste %(t)s") % {"t": duration_text(remaining)}
+        step.urgency = "soon" if remaining < SOON else "ok"
+        step.remaining_text = _("Il reste %(t)s") % {"t": duration_text(remaining)}
     return step
-
-
-def hotline_display(policy, company) -> str:
-    """The hotline as people dial it: national format at home, international from abroad."""
-    number = policy.hotline
-    if not number:
-        return ""
-    region = phonenumbers.region_code_for_number(number)
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if region == company.country
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
 
 
 def _journal_check_key(incident: Incident, entry: JournalEntry) -> str:
@@ -183,7 +167,7 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         "steps": steps,
         "current": current,
         "done_count": sum(1 for s in steps if not s.is_open),
-        "hotline": hotline_display(incident.policy, incident.company),
+        "hotline": incident.policy.hotline_display(incident.company.country),
         "hotline_uri": incident.policy.hotline_tel_uri,
         "hotline_open": hotline_step is not None and hotline_step.is_open,
         "evidence": evidence,
