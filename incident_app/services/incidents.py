@@ -44,11 +44,13 @@ def open_incident(
     network_usable=None,
     high_risk=False,
     reference=None,
+    declaration_token=None,
 ) -> Incident:
     """Create an incident with the steps and deadlines of its country's playbook."""
     playbook = load_playbook(company.country)
     incident = Incident.objects.create(
         reference=reference,
+        declaration_token=declaration_token,
         company=company,
         policy=policy,
         kinds=list(kinds),

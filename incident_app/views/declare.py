@@ -64,9 +64,9 @@ def declare(request):
                         personal_data=data["personal_data"],
                         network_usable=data["network_usable"],
                         declared_by=request.user,
+                        # Unique: a concurrent twin of this form fails and rolls back whole.
+                        declaration_token=data["token"],
                     )
-                    # The unique token makes a concurrent twin fail here and roll back whole.
-                    Incident.objects.filter(pk=incident.pk).update(declaration_token=data["token"])
             except IntegrityError:
                 existing = _already_declared(request.user, data["token"])
                 if existing is None:
