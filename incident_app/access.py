@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import Incident, Membership, Organisation
 
-COMPANY_ROLES = {Membership.Role.MANAGER, Membership.Role.MEMBER}
+COMPANY_ROLES = Membership.COMPANY_ROLES
 
 
 def visible_incidents(user):

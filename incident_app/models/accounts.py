@@ -126,6 +126,9 @@ class Membership(models.Model):
         BROKER = "broker", _("Courtier")
         AUDITOR = "auditor", _("Auditeur assureur")
 
+    # The company's own people, who act on its incidents (as opposed to broker and insurer).
+    COMPANY_ROLES = frozenset({Role.MANAGER, Role.MEMBER})
+
     ROLES_BY_KIND = {
         Organisation.Kind.COMPANY: {Role.MANAGER, Role.MEMBER},
         Organisation.Kind.BROKER: {Role.BROKER},

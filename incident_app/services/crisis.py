@@ -13,13 +13,11 @@ from django.utils.translation import gettext as _
 
 from ..models import Incident, JournalEntry, Membership, Step, User
 
-COMPANY_ROLES = (Membership.Role.MANAGER, Membership.Role.MEMBER)
-
 
 def crisis_cell(company):
     """The company's people (managers first), who may be given steps."""
     return (
-        Membership.objects.filter(organisation=company, role__in=COMPANY_ROLES)
+        Membership.objects.filter(organisation=company, role__in=Membership.COMPANY_ROLES)
         .select_related("user")
         .order_by("role", "user__email")
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import access
 from ..forms import AssignForm, CommunicationSentForm, InviteForm
+from ..models import JournalEntry
 from ..services import communication as communication_service
 from ..services import crisis as crisis_service
 from .incident import incident_url, lang, render_page
@@ -123,7 +124,7 @@ def communication(request, reference):
                 ):
                     message["text"] = form.data.get("text", "")
                     message["errors"] = [e for errors in form.errors.values() for e in errors]
-    sent = incident.journal.filter(kind="communication_sent").order_by("-seq")
+    sent = incident.journal.filter(kind=JournalEntry.Kind.COMMUNICATION_SENT).order_by("-seq")
     return render(
         request,
         "incident_app/incident/communication.html",

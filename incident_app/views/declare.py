@@ -17,7 +17,7 @@ from ..services.incidents import open_incident
 def _company_of(user):
     membership = (
         user.memberships.filter(
-            role__in=[Membership.Role.MANAGER, Membership.Role.MEMBER],
+            role__in=Membership.COMPANY_ROLES,
             organisation__kind="company",
         )
         .select_related("organisation")

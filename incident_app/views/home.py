@@ -5,7 +5,7 @@ from django.db.models import Count, F, Min, Q
 from django.shortcuts import redirect, render
 
 from ..access import home_kind, visible_incidents
-from ..models import Step
+from ..models import Membership, Step
 
 
 def _with_progress(incidents):
@@ -37,7 +37,7 @@ def company_home(request):
     incidents = _with_progress(
         visible_incidents(request.user).filter(
             company__memberships__user=request.user,
-            company__memberships__role__in=["manager", "member"],
+            company__memberships__role__in=Membership.COMPANY_ROLES,
         )
     )
     return render(request, "incident_app/company_home.html", {"incidents": incidents})
