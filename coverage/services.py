@@ -104,10 +104,10 @@ class CostLine:
             "supplier": self.supplier,
             "incurred_on": self.incurred_on.isoformat(),
             "description": self.description,
-            "amount_excl_vat": _money(self.amount_excl_vat),
-            "amount_incl_vat": _money(self.amount_incl_vat),
+            "amount_excl_vat": _decimal(self.amount_excl_vat),
+            "amount_incl_vat": _decimal(self.amount_incl_vat),
             "counted": self.counted,
-            "amount": _money(self.amount),
+            "amount": _decimal(self.amount),
             "invoice": self.invoice.as_dict() if self.invoice else None,
             "recorded_by": self.recorded_by,
             "recorded_at": self.recorded_at.isoformat(),
@@ -137,22 +137,22 @@ class GuaranteeSummary:
             "pays": self.pays,
             "triggered": self.triggered,
             "terms": {
-                "limit": _money(terms.limit),
-                "sublimit": _money(terms.sublimit),
-                "deductible_amount": _money(terms.deductible_amount),
-                "deductible_percent": _number(terms.deductible_percent),
-                "deductible_floor": _money(terms.deductible_floor),
+                "limit": _decimal(terms.limit),
+                "sublimit": _decimal(terms.sublimit),
+                "deductible_amount": _decimal(terms.deductible_amount),
+                "deductible_percent": _decimal(terms.deductible_percent),
+                "deductible_floor": _decimal(terms.deductible_floor),
                 "waiting_period_hours": terms.waiting_period_hours,
                 "waiting_mode": terms.waiting_mode,
                 "indemnity_period_days": terms.indemnity_period_days,
             },
             "conditions": self.conditions,
             "costs": [cost.as_dict() for cost in self.costs],
-            "claimed": _money(self.estimate.claimed),
-            "deductible": _money(self.estimate.deductible),
-            "cap": _money(self.estimate.cap),
-            "cut_by_policy_limit": _money(self.estimate.cut_by_policy_limit),
-            "estimated_indemnity": _money(self.estimate.payable),
+            "claimed": _decimal(self.estimate.claimed),
+            "deductible": _decimal(self.estimate.deductible),
+            "cap": _decimal(self.estimate.cap),
+            "cut_by_policy_limit": _decimal(self.estimate.cut_by_policy_limit),
+            "estimated_indemnity": _decimal(self.estimate.payable),
             "explanation": self.explanation,
         }
 
@@ -226,12 +226,12 @@ class CoverageSummary:
                 "started_at": record.started_at.isoformat(),
                 "ended_at": _iso(record.ended_at),
                 "ongoing": estimate.ongoing,
-                "interruption_hours": _number(estimate.interruption_hours),
-                "indemnified_hours": _number(estimate.indemnified_hours),
-                "hourly_margin": _money(estimate.hourly_margin),
-                "lost_margin": _money(estimate.lost_margin),
-                "extra_costs": _money(estimate.extra_costs),
-                "loss": _money(estimate.loss),
+                "interruption_hours": _decimal(estimate.interruption_hours),
+                "indemnified_hours": _decimal(estimate.indemnified_hours),
+                "hourly_margin": _decimal(estimate.hourly_margin),
+                "lost_margin": _decimal(estimate.lost_margin),
+                "extra_costs": _decimal(estimate.extra_costs),
+                "loss": _decimal(estimate.loss),
                 "explanation": explain(estimate.lines, self.lang),
             }
         return {
@@ -242,9 +242,9 @@ class CoverageSummary:
             "computed_at": self.computed_at.isoformat(),
             "guarantees": [guarantee.as_dict() for guarantee in self.guarantees],
             "business_interruption": interruption,
-            "overall_limit": _money(self.total.overall_limit),
-            "total_claimed": _money(self.total.total_claimed),
-            "total_estimated_indemnity": _money(self.total.total_payable),
+            "overall_limit": _decimal(self.total.overall_limit),
+            "total_claimed": _decimal(self.total.total_claimed),
+            "total_estimated_indemnity": _decimal(self.total.total_payable),
             "explanation": self.total_explanation,
             "conditions": [condition.as_dict() for condition in self.conditions],
             "advice": [condition.as_dict() for condition in self.advice],
@@ -655,8 +655,8 @@ def record_cost(
                 "guarantee": guarantee.kind,
                 "supplier": cost.supplier,
                 "incurred_on": incurred_on.isoformat(),
-                "amount_excl_vat": _money(cost.amount_excl_vat),
-                "amount_incl_vat": _money(cost.amount_incl_vat),
+                "amount_excl_vat": _decimal(cost.amount_excl_vat),
+                "amount_incl_vat": _decimal(cost.amount_incl_vat),
                 "counted": cost.counted,
                 "invoice": cost.invoice_id,
                 "invoice_sha256": cost.invoice.sha256 if cost.invoice_id else None,
@@ -769,15 +769,12 @@ def attest_condition(
 # --- formatting -------------------------------------------------------------------------------
 
 
-def _money(value: Decimal | None) -> str | None:
-    """Money for JSON: a string rounded half-up to the cent, "1234.50"."""
+def _decimal(value: Decimal | None) -> str | None:
+    """Money, hours or percentages for JSON: a string rounded half-up to two places,
+    "1234.50"."""
     if value is None:
         return None
     return f"{Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP):f}"
-
-
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else _money(value)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -792,8 +789,8 @@ def _interruption_data(record: BusinessInterruption) -> dict[str, Any]:
     return {
         "started_at": record.started_at.isoformat(),
         "ended_at": _iso(record.ended_at),
-        "hourly_margin": _money(record.hourly_margin),
-        "annual_margin": _money(record.annual_margin),
+        "hourly_margin": _decimal(record.hourly_margin),
+        "annual_margin": _decimal(record.annual_margin),
         "operating_hours_per_year": record.operating_hours_per_year,
-        "extra_costs": _money(record.extra_costs),
+        "extra_costs": _decimal(record.extra_costs),
     }

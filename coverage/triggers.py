@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from playbooks.engine import PERSONAL_DATA_ANSWERS
+from playbooks.kinds import KIND_KEYS
+
 
 @dataclass(frozen=True)
 class GuaranteeKind:
@@ -128,17 +131,8 @@ GUARANTEE_KINDS: dict[str, GuaranteeKind] = {
     )
 }
 
-INCIDENT_KINDS = (
-    "ransomware",
-    "phishing",
-    "transfer_fraud",
-    "data_leak",
-    "account_takeover",
-    "ddos",
-    "telephone_fraud",
-    "other",
-)
-PERSONAL_DATA_ANSWERS = ("yes", "no", "unknown")
+# The incident kinds and personal-data answers are the playbooks' own.
+INCIDENT_KINDS = KIND_KEYS
 
 # Every attack calls for the hotline and for experts to find the breach and contain it.
 _EVERY_ATTACK = ("assistance", "forensic")
