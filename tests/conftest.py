@@ -22,6 +22,20 @@ def make_user(email, org=None, role=None, **extra):
     return user
 
 
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Evidence and dossiers go to a folder of the test's own, never to var/private."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }
+    return location
+
+
 @pytest.fixture
 def insurer(db):
     return Organisation.objects.create(name="Horizon Assurances", kind="insurer", country="FR")

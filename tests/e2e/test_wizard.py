@@ -12,17 +12,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 RANSOM_NOTE = b"YOUR FILES ARE ENCRYPTED.\nSend 2 BTC to bc1q... within 72 hours.\n"
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
-        },
-    }
-
-
 @pytest.fixture
 def ransom_note(tmp_path):
     path = tmp_path / "note-de-rancon.txt"

@@ -21,18 +21,6 @@ COMPLAINT_RECEIPT = "PV-2026-004217"
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def sent(monkeypatch):
     """The primary keys the rendering task was sent, instead of a broker."""
     calls = []

@@ -24,18 +24,6 @@ EML = (
 )
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    return tmp_path
-
-
 def upload(client, incident, *files, **data):
     return client.post(
         reverse("evidence_upload", args=[incident.reference]), {"files": list(files), **data}
