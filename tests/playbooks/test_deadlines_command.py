@@ -84,8 +84,52 @@ def test_it_accepts_several_kinds_a_policy_delay_and_french():
 
     assert " 1. bank_recall — Appeler la banque pour rappeler le virement" in output
     assert "reset_credentials" in output
-    assert "    due: 2026-06-26T23:59:59+02:00" in output  # 23 June is a holiday in LU
+    assert "    échéance : 2026-06-26T23:59:59+02:00" in output  # 23 June is a holiday in LU
     assert "recommandé, pas un délai légal" in output
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "other_language"),
+    [
+        (
+            "fr",
+            [
+                "Guide FR-",
+                " — ransomware — découvert le 2026-10-23T22:15:00+02:00 (Europe/Paris)",
+                "    échéance : maintenant (pas de délai légal)",
+                "    échéance : 2026-10-26T21:15:00+01:00",
+                "    règle : 72 heures après la découverte de l'attaque",
+                "    source : Code des assurances, art. L12-10-1",
+                "    échéance : — (pas de délai légal)",
+                "    échéance : 2026-11-26T23:59:59+01:00 (estimation : comptée depuis "
+                "l'échéance de l'étape qu'elle suit)",
+            ],
+            ["Playbook ", "discovered", "    due:", "    rule:", "    source:", "(no legal"],
+        ),
+        (
+            "en",
+            [
+                "Playbook FR-",
+                " — ransomware — discovered 2026-10-23T22:15:00+02:00 (Europe/Paris)",
+                "    due: now (no legal deadline)",
+                "    due: 2026-10-26T21:15:00+01:00",
+                "    rule: 72 hours after discovery of the attack",
+                "    source: Code des assurances, art. L12-10-1",
+                "    due: — (no legal deadline)",
+                "    due: 2026-11-26T23:59:59+01:00 (estimate: counted from the deadline of "
+                "the step it follows)",
+            ],
+            ["Guide ", "découvert le", "    échéance", "    règle", "    source :", "(pas de"],
+        ),
+    ],
+)
+def test_it_prints_its_labels_in_the_language_asked_for(lang, expected, other_language):
+    output = run(*DOMAIN_EXAMPLE, "--nis2", "--lang", lang)
+
+    for text in expected:
+        assert text in output, text
+    for text in other_language:
+        assert text not in output, text
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
     python manage.py deadlines --country FR --kind ransomware --discovered 2026-10-23T22:15 \\
         --tz Europe/Paris --personal-data yes [--nis2] [--declaration-days 5] [--json]
 
-A --discovered without offset is read in --tz (default: the country's zone). Bad input exits
-non-zero with a one-line message.
+A --discovered without offset is read in --tz (default: the country's zone). The labels are
+printed in --lang; bad input exits non-zero with a one-line message, in English.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from playbooks import timecalc
 from playbooks.engine import (
@@ -108,12 +110,18 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps([self._as_json(s, zone, lang) for s in steps], indent=2))
             return
-        self.stdout.write(
-            f"Playbook {playbook.version} — {', '.join(sorted(kinds))} — discovered "
-            f"{discovered_at.astimezone(zone).isoformat()} ({zone.key})"
-        )
-        for step in steps:
-            self._print_step(step, zone, lang)
+        with translation.override(lang):
+            self.stdout.write(
+                _("Guide %(version)s — %(kinds)s — découvert le %(discovered)s (%(zone)s)")
+                % {
+                    "version": playbook.version,
+                    "kinds": ", ".join(sorted(kinds)),
+                    "discovered": discovered_at.astimezone(zone).isoformat(),
+                    "zone": zone.key,
+                }
+            )
+            for step in steps:
+                self._print_step(step, zone, lang)
 
     @staticmethod
     def _zone(name: str) -> ZoneInfo:
@@ -145,13 +153,19 @@ class Command(BaseCommand):
         self.stdout.write(f"{step.order:>2}. {step.key} — {step.text('title', lang)}")
         due = self._due(step, zone)
         if due is None:
-            due = "now (no legal deadline)" if step.at_once else "— (no legal deadline)"
+            due = (
+                _("maintenant (pas de délai légal)")
+                if step.at_once
+                else _("— (pas de délai légal)")
+            )
         elif step.provisional:
-            due += " (estimate: counted from the deadline of the step it follows)"
-        self.stdout.write(f"    due: {due}")
+            due = _("%(due)s (estimation : comptée depuis l'échéance de l'étape qu'elle suit)") % {
+                "due": due
+            }
+        self.stdout.write("    " + _("échéance : %(due)s") % {"due": due})
         if step.rule:
-            self.stdout.write(f"    rule: {step.text('rule', lang)}")
-            self.stdout.write(f"    source: {step.source}")
+            self.stdout.write("    " + _("règle : %(rule)s") % {"rule": step.text("rule", lang)})
+            self.stdout.write("    " + _("source : %(source)s") % {"source": step.source})
 
     def _as_json(self, step: PlannedStep, zone: ZoneInfo, lang: str) -> dict:
         return {
