@@ -4,7 +4,6 @@ Seeing is decided by ``Incident.objects.visible_to(user)`` (one queryset for eve
 page, file and export); this module adds what each role may *do* with what it sees.
 """
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,14 +28,7 @@ def get_visible_incident(user, reference: str) -> Incident:
 
 
 def memberships(user):
-    """The user's memberships, read once per user object.
-
-    A page asks several questions (may act, may manage, may annotate…) of the same
-    ``request.user``, which lives for that request only: one query answers them all.
-    """
-    if "memberships" not in getattr(user, "_prefetched_objects_cache", {}):
-        prefetch_related_objects([user], "memberships")
-    return user.memberships.all()
+    return user.current_memberships()
 
 
 def role_in(user, organisation: Organisation) -> str | None:

@@ -62,6 +62,16 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.email
 
+    def current_memberships(self):
+        """The user's memberships, read once per user object.
+
+        A request's user lives for that request only, and a page asks several questions of
+        it (what may it see, act on, manage…): one query answers them all.
+        """
+        if "memberships" not in getattr(self, "_prefetched_objects_cache", {}):
+            models.prefetch_related_objects([self], "memberships")
+        return self.memberships.all()
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():

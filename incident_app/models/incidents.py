@@ -22,7 +22,12 @@ class IncidentQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        org_ids = user.memberships.values("organisation_id")
+        # The ids as values, not a subquery: the user's memberships are read once per request
+        # (the role checks need them too), and the plan of a query with three subqueries
+        # costs more than running it.
+        org_ids = [membership.organisation_id for membership in user.current_memberships()]
+        if not org_ids:
+            return self.none()
         return self.filter(
             Q(company_id__in=org_ids)
             | Q(policy__broker_id__in=org_ids)
