@@ -1,13 +1,10 @@
 """The incident page: one step at a time, the list of all steps, evidence and the journal."""
 
-import time
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -35,10 +32,9 @@ SOON = timedelta(hours=24)
 # Step addresses are built from one reversed URL: reversing it for each step of the list
 # costs more than the rest of the list. Step keys are slugs, safe in a path as they are.
 STEP_KEY_PLACEHOLDER = "__step_key__"
+# The incident page shows the newest entries; the journal page shows them all and checks the
+# whole hash chain, as ``verify_journal`` does.
 JOURNAL_PREVIEW = 8
-# How long the verdict of a whole-chain check stands for the incident page (see
-# ``journal_intact``); the journal page and ``verify_journal`` always check everything.
-JOURNAL_CHECK_SECONDS = 300
 
 
 def lang() -> str:
@@ -87,48 +83,6 @@ def decorate(step: Step, now, language: str, url_pattern: str = "") -> Step:
     return step
 
 
-def _journal_check_key(incident: Incident, entry: JournalEntry) -> str:
-    # An entry's hash covers every entry before it: a new entry is a new key.
-    return f"journal-intact:{incident.pk}:{entry.seq}:{entry.hash}"
-
-
-def remember_journal_check(
-    incident: Incident, last: JournalEntry | None, intact: bool, checked_at: float | None = None
-) -> None:
-    """Keep the verdict of a whole-chain check ending at ``last``, made at ``checked_at``."""
-    checked_at = time.time() if checked_at is None else checked_at
-    left = JOURNAL_CHECK_SECONDS - (time.time() - checked_at)
-    if last is not None and left > 0:
-        cache.set(_journal_check_key(incident, last), (intact, checked_at), left)
-
-
-def journal_intact(incident: Incident, newest: list[JournalEntry]) -> bool:
-    """Whether the journal's hash chain holds, cheaply enough for every view of the page.
-
-    ``newest`` (the entries the page shows, newest first) are checked on every view: their
-    own hashes and their links to one another. The whole chain, from the first entry, is
-    checked by ``verify_chain``, and its verdict kept under the hash of the entry it ended at
-    for ``JOURNAL_CHECK_SECONDS`` from the check. A verdict on one of the entries shown extends
-    to the newest, since the links between them were just checked; it keeps its age, so the
-    whole chain is read again at least every ``JOURNAL_CHECK_SECONDS`` while the page is in use.
-    """
-    if not newest:
-        return verify_chain(incident) is None
-    for newer, older in zip(newest, newest[1:], strict=False):
-        if newer.seq != older.seq + 1 or newer.prev_hash != older.hash:
-            return False
-    if any(entry.hash != entry.compute_hash() for entry in newest):
-        return False
-    keys = [_journal_check_key(incident, entry) for entry in newest]
-    known = cache.get_many(keys)
-    verdict = next((known[key] for key in keys if key in known), None)
-    if verdict is None:
-        verdict = (verify_chain(incident) is None, time.time())
-    if keys[0] not in known:
-        remember_journal_check(incident, newest[0], *verdict)
-    return verdict[0]
-
-
 def page_context(request, incident: Incident, current_key: str | None = None, **extra) -> dict:
     """Everything the incident page and its fragments need, in a fixed number of queries."""
     now = timezone.now()
@@ -173,7 +127,6 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         "evidence": evidence,
         "journal": journal,
         "journal_more": bool(journal) and journal[-1].seq > 1,
-        "journal_intact": journal_intact(incident, journal),
         "all_steps": all_steps,
         "can_act": can_act,
         "can_manage": can_manage,
@@ -253,16 +206,14 @@ def step_complete(request, reference, key):
     try:
         for upload in uploads:
             evidence_service.inspect(upload)
-        with transaction.atomic():
-            step_service.complete_step(
-                step,
-                user=request.user,
-                done_at=form.cleaned_data["done_at"],
-                proof_reference=form.cleaned_data["proof_reference"],
-                proof_details=form.cleaned_data["proof_details"],
-            )
-            for upload in uploads:
-                evidence_service.add_evidence(incident, upload, user=request.user, step=step)
+        step_service.complete_step(
+            step,
+            user=request.user,
+            done_at=form.cleaned_data["done_at"],
+            proof_reference=form.cleaned_data["proof_reference"],
+            proof_details=form.cleaned_data["proof_details"],
+            files=uploads,
+        )
     except ValidationError as error:
         if getattr(error, "code", None) == "already_recorded":
             # A double click: the first click did the work, so say so and show the step.
@@ -274,7 +225,7 @@ def step_complete(request, reference, key):
         done += " " + ngettext(
             "%(count)d preuve ajoutée.", "%(count)d preuves ajoutées.", len(uploads)
         ) % {"count": len(uploads)}
-    return _step_done(request, incident, done)
+    return _step_done(request, incident, done, evidence_changed=bool(uploads))
 
 
 @login_required
@@ -303,11 +254,10 @@ def step_not_applicable(request, reference, key):
     )
 
 
-def _step_done(request, incident, text):
+def _step_done(request, incident, text, *, evidence_changed=False):
     if request.htmx:
-        return render_page(
-            request, incident, fragments=["wizard", "evidence", "journal"], flash=text
-        )
+        fragments = ["wizard", "evidence", "journal"] if evidence_changed else ["wizard", "journal"]
+        return render_page(request, incident, fragments=fragments, flash=text)
     messages.success(request, text)
     return redirect(incident_url(incident))
 
@@ -384,13 +334,12 @@ def journal_note(request, reference):
             return render_page(request, incident, fragments=["journal"], note_form=form)
     entries = list(incident.journal.select_related("actor").order_by("-seq"))
     broken = verify_chain(incident)
-    # The incident page relies on this verdict for the older entries (``journal_intact``).
-    remember_journal_check(incident, entries[0] if entries else None, broken is None)
     return render(
         request,
         "incident_app/incident/journal.html",
         {
             "incident": incident,
+            "zone": incident.company.timezone,
             "entries": entries,
             "broken": broken,
             "form": form,
