@@ -154,6 +154,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache on every request and written through to the database,
+# which keeps them across a restart of the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "incident_app.User"
 AUTH_PASSWORD_VALIDATORS = [

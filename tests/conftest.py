@@ -1,5 +1,6 @@
 """Shared fixtures: two companies with their people, a broker, an insurer, and outsiders."""
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -34,6 +35,17 @@ def private_storage(settings, tmp_path):
         },
     }
     return location
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """A cache of the test's own: another test's user or incident with the same primary key
+    (databases reuse them from one run to the next) finds nothing of it. The cache stays the
+    configured one, Redis in CI, whose database the Celery broker shares: it is not flushed."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Membership, Notification, Reminder, ReminderPreference, User
+from . import bell
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +264,9 @@ def create_for(reminder: Reminder, now, audience: Audience | None = None) -> lis
                     dispatched_at=None if channel.delivered_on_creation else now,
                 )
             )
-    for notification in Notification.objects.bulk_create(new):
+    created = Notification.objects.bulk_create(new)
+    bell.counts_changed(n.user_id for n in created if n.channel == Notification.Channel.IN_APP)
+    for notification in created:
         made.append(Created(notification, True))
         if not CHANNELS[notification.channel].delivered_on_creation:
             dispatch(notification.pk)

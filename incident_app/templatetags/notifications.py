@@ -1,6 +1,6 @@
 from django import template
 
-from ..views.notifications import unread_count
+from ..services.bell import unread_count
 
 register = template.Library()
 

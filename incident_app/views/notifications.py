@@ -9,24 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import visible_incidents
 from ..models import Notification, ReminderPreference
 from ..services import notify, reminders
+from ..services.bell import counts_changed, in_app, unread_count
 
 LIST_LIMIT = 100
-
-
-def in_app(user):
-    # Someone who left the company keeps no window on its incidents, not even a subject line.
-    return Notification.objects.filter(
-        user=user,
-        channel=Notification.Channel.IN_APP,
-        incident__in=visible_incidents(user),
-    )
-
-
-def unread_count(user) -> int:
-    return in_app(user).filter(read_at__isnull=True).count()
 
 
 def _list_context(user) -> dict:
@@ -61,13 +48,15 @@ def notification_read(request, pk):
     notification = get_object_or_404(in_app(request.user), pk=pk)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+        counts_changed([request.user.pk])
     return _after_read(request)
 
 
 @login_required
 @require_POST
 def notifications_read_all(request):
-    in_app(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    if in_app(request.user).filter(read_at__isnull=True).update(read_at=timezone.now()):
+        counts_changed([request.user.pk])
     return _after_read(request)
 
 

@@ -129,3 +129,42 @@ def test_it_hides_notifications_of_incidents_the_user_no_longer_sees(client_for,
     assert "Aucune notification" in client.get(reverse("notifications")).content.decode()
     response = client.post(reverse("notification_read", kwargs={"pk": notified[0].pk}))
     assert response.status_code == 404
+
+
+def bell_text(client):
+    return client.get(reverse("notification_bell")).content.decode()
+
+
+def test_the_bell_reads_its_count_from_the_cache_until_it_changes(
+    client_for, manager, notified, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    client = client_for(manager)
+    assert "2 non lues" in bell_text(client)
+    # The signed-in user only: the session and the count come from the cache.
+    with django_assert_num_queries(1):
+        assert "2 non lues" in bell_text(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("notification_read", kwargs={"pk": notified[0].pk}))
+    assert "1 non lue" in bell_text(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("notifications_read_all"))
+    assert "0 non lue" in bell_text(client)
+
+
+def test_the_bell_counts_a_new_reminder_once_it_is_committed(
+    client_for, manager, incident, notified, django_capture_on_commit_callbacks
+):
+    client = client_for(manager)
+    assert "2 non lues" in bell_text(client)
+    complaint = incident.steps.get(key="complaint")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run_sweep(now=complaint.due_at - timedelta(minutes=59))
+    # Written but not committed: the bell still says what was committed.
+    assert "2 non lues" in bell_text(client)
+    unread = Notification.objects.filter(user=manager, channel="in_app", read_at=None).count()
+    assert unread > 2
+    # The commit as the bell sees it (the e-mails handed to the worker are not this test's).
+    for callback in callbacks:
+        if getattr(callback, "__qualname__", "").startswith("counts_changed"):
+            callback()
+    assert f"{unread} non lues" in bell_text(client)
