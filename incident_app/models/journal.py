@@ -120,7 +120,8 @@ class JournalEntry(models.Model):
     @classmethod
     def append(cls, incident, kind, text, *, actor=None, data=None, occurred_at=None):
         """Add an entry at the end of the incident's chain."""
-        with transaction.atomic():
+        # Within a caller's transaction, no savepoint: a failure here fails the caller.
+        with transaction.atomic(savepoint=False):
             # Lock the incident row so writers append one after the other (a no-op on SQLite,
             # whose writes are serialised anyway).
             Incident.objects.select_for_update().filter(pk=incident.pk).exists()

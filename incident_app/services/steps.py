@@ -6,17 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import JournalEntry, Step
-from . import reminders
+from . import evidence, reminders
 
 
 @transaction.atomic
 def complete_step(
-    step: Step, *, user, done_at=None, proof_reference="", proof_details="", now=None
+    step: Step, *, user, done_at=None, proof_reference="", proof_details="", files=(), now=None
 ) -> Step:
-    """Mark a step done at ``done_at`` (default now) with its proof.
+    """Mark a step done at ``done_at`` (default now) with its proof and evidence ``files``.
 
     The time may be stated in the past, since people act first and record later, but never
     in the future; the journal keeps both the stated time and the time it was recorded.
+    The step is recorded with all its files or, if one is refused, not at all.
     """
     now = now or timezone.now()
     done_at = done_at or now
@@ -57,6 +58,8 @@ def complete_step(
             "proof_details": step.proof_details,
         },
     )
+    for upload in files:
+        evidence.add_evidence(step.incident, upload, user=user, step=step)
     reminders.sync_for_step(step, now=now)
     _after_change(step)
     return step
@@ -103,9 +106,7 @@ def _after_change(step: Step) -> None:
     from .incidents import replan
 
     incident = step.incident
-    if any(
-        (s.definition.get("rule") or {}).get("anchor") == step.key for s in incident.steps.all()
-    ):
+    if incident.steps.filter(definition__rule__anchor=step.key).exists():
         replan(
             incident,
             actor=None,

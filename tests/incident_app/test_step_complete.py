@@ -69,15 +69,12 @@ def test_it_swaps_the_panel_and_the_list_for_htmx(client_for, manager, incident)
         "&#x27;", "'"
     ).replace("&quot;", '"')
     assert 'id="steps"' in html
-    # Evidence and journal follow out of band.
+    # The journal follows out of band; the evidence, unchanged, is not sent again.
     assert (
         '<section id="journal" class="card" aria-labelledby="journal-title" hx-swap-oob="true">'
         in html
     )
-    assert (
-        '<section id="evidence" class="card" aria-labelledby="evidence-title" hx-swap-oob="true">'
-        in html
-    )
+    assert 'id="evidence"' not in html
     # The panel now shows the next step.
     assert "Isoler les appareils touchés" in html
 
@@ -101,6 +98,36 @@ def test_it_attaches_evidence_files_to_the_step(client_for, manager, incident):
     assert evidence.step.key == "preserve_evidence"
     assert evidence.original_name == "rançon.txt"
     assert incident.steps.get(key="preserve_evidence").status == Step.Status.DONE
+
+
+def test_it_swaps_the_evidence_too_when_files_came_with_the_step(client_for, manager, incident):
+    note = SimpleUploadedFile("rançon.txt", b"Your files are encrypted. Pay 2 BTC.\n")
+    response = client_for(manager).post(
+        url(incident, "preserve_evidence"), {"files": [note]}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.text
+    assert (
+        '<section id="evidence" class="card" aria-labelledby="evidence-title" hx-swap-oob="true">'
+        in html
+    )
+    assert Evidence.objects.get().sha256 in html
+
+
+def test_it_records_nothing_when_the_last_file_would_pass_the_quota(
+    client_for, manager, incident, settings
+):
+    settings.EVIDENCE_QUOTA_BYTES = 60
+    first = SimpleUploadedFile("a.txt", b"Your files are encrypted.\n")
+    second = SimpleUploadedFile("b.txt", b"Pay 2 BTC to the address below, quickly.\n")
+    response = client_for(manager).post(
+        url(incident, "preserve_evidence"), {"files": [first, second]}
+    )
+    assert response.status_code == 400
+    assert "dépasserait l'espace" in response.text.replace("&#x27;", "'")
+    assert incident.steps.get(key="preserve_evidence").status == Step.Status.TODO
+    assert not Evidence.objects.exists()
+    assert not incident.journal.filter(kind=JournalEntry.Kind.STEP_DONE).exists()
 
 
 def test_it_changes_nothing_when_a_file_is_refused(client_for, manager, incident):
