@@ -20,7 +20,7 @@ def get_visible_incident(user, reference: str) -> Incident:
     """The incident with this reference if the user may see it, else 404."""
     return get_object_or_404(
         visible_incidents(user)
-        .select_related("company", "policy", "policy__broker")
+        .select_related("company", "policy")
         # The playbook snapshot (tens of kB) is only read when deadlines are recomputed.
         .defer("playbook_snapshot"),
         reference=reference,
@@ -28,7 +28,7 @@ def get_visible_incident(user, reference: str) -> Incident:
 
 
 def memberships(user):
-    return user.current_memberships()
+    return user.current_memberships
 
 
 def role_in(user, organisation: Organisation) -> str | None:

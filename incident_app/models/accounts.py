@@ -5,6 +5,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,15 +63,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.email
 
-    def current_memberships(self):
+    @cached_property
+    def current_memberships(self) -> list:
         """The user's memberships, read once per user object.
 
         A request's user lives for that request only, and a page asks several questions of
         it (what may it see, act on, manage…): one query answers them all.
         """
-        if "memberships" not in getattr(self, "_prefetched_objects_cache", {}):
-            models.prefetch_related_objects([self], "memberships")
-        return self.memberships.all()
+        return list(self.memberships.all())
 
 
 def validate_timezone(value: str) -> None:

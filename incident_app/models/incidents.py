@@ -25,7 +25,7 @@ class IncidentQuerySet(models.QuerySet):
         # The ids as values, not a subquery: the user's memberships are read once per request
         # (the role checks need them too), and the plan of a query with three subqueries
         # costs more than running it.
-        org_ids = [membership.organisation_id for membership in user.current_memberships()]
+        org_ids = [membership.organisation_id for membership in user.current_memberships]
         if not org_ids:
             return self.none()
         return self.filter(

@@ -3,11 +3,11 @@
 Every page shows the bell and every open page asks for it again every 30 seconds: the count
 is read from the database once, then from the cache until something changes it.
 
-Each user has a generation number in the cache, and the count is kept under it. Writing a
-notification or reading one moves its user to a new generation once it is committed. A
-count read from the database before that commit was stored under the old generation, which
-nobody asks for any more: a stale count is never shown for longer than it takes to ask
-again. The time limit bounds what the generations do not follow, which only changes what a
+Each user has a generation number in the cache, and the count is kept with the generation
+it was read in. Writing a notification or reading one moves its user to a new generation
+once it is committed. A count read from the database before that commit carries the old
+generation, which no longer matches: a stale count is never shown for longer than it takes
+to ask again. The time limit bounds what the generations do not follow, which only changes what a
 user may see (a membership ended, a policy moved to another broker) or a generation lost
 from a full cache; the notification list itself always reads the database.
 """
@@ -38,12 +38,15 @@ def _generation_key(user_id: int) -> str:
 
 
 def unread_count(user) -> int:
-    generation = cache.get(_generation_key(user.pk), 0)
-    key = f"bell:{user.pk}:{generation}"
-    count = cache.get(key)
-    if count is None:
-        count = in_app(user).filter(read_at__isnull=True).count()
-        cache.set(key, count, KEPT_SECONDS)
+    generation_key, count_key = _generation_key(user.pk), f"bell:{user.pk}:count"
+    # One round trip: the user's generation and the count with the generation it was read in.
+    found = cache.get_many([generation_key, count_key])
+    generation = found.get(generation_key, 0)
+    kept = found.get(count_key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    count = in_app(user).filter(read_at__isnull=True).count()
+    cache.set(count_key, (generation, count), KEPT_SECONDS)
     return count
 
 

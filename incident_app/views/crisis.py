@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import access
@@ -11,11 +12,12 @@ from ..forms import AssignForm, CommunicationSentForm, InviteForm
 from ..models import JournalEntry
 from ..services import communication as communication_service
 from ..services import crisis as crisis_service
-from .incident import incident_url, lang, render_page
+from .incident import lang
 
 
 @login_required
 def crisis_cell(request, reference):
+    """The company's people, who does which open step, and (for the manager) invitations."""
     incident = access.get_visible_incident(request.user, reference)
     can_manage = access.can_manage(request.user, incident)
     form = InviteForm(request.POST or None)
@@ -38,52 +40,61 @@ def crisis_cell(request, reference):
                     _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("crisis_cell", reference=incident.reference)
-    steps = incident.steps.filter(applicable=True).select_related("assignee").order_by("order")
+    return _crisis_cell_page(
+        request, incident, form=form, status=400 if request.method == "POST" else 200
+    )
+
+
+def _crisis_cell_page(request, incident, *, form=None, assign_errors=None, status=200):
+    language = lang()
+    steps = list(
+        incident.steps.filter(applicable=True).select_related("assignee").order_by("order")
+    )
+    for step in steps:
+        step.title_text = step.text("title", language)
+        step.assign_error = (assign_errors or {}).get(step.key, "")
     return render(
         request,
         "incident_app/incident/crisis_cell.html",
         {
             "incident": incident,
-            "members": crisis_service.crisis_cell(incident.company),
-            "assigned": [
-                (step.text("title", lang()), step.assignee) for step in steps if step.assignee
-            ],
-            "form": form,
-            "can_manage": can_manage,
+            "members": list(crisis_service.crisis_cell(incident.company)),
+            "steps": steps,
+            "form": form or InviteForm(),
+            "can_manage": access.can_manage(request.user, incident),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
 @login_required
 def step_assign(request, reference, key):
+    """Entrust a step to a member of the crisis cell, from the crisis cell page."""
     incident = access.get_visible_incident(request.user, reference)
     step = get_object_or_404(incident.steps.all(), key=key)
     if request.method != "POST":
-        return redirect(incident_url(incident, step))
+        return redirect(reverse("crisis_cell", args=[incident.reference]) + f"#assign-{step.key}")
     access.require(access.can_manage(request.user, incident))
     form = AssignForm(request.POST, company=incident.company)
+    if form.is_valid():
+        try:
+            crisis_service.assign_step(
+                step, assignee=form.cleaned_data["assignee"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error("assignee", error)
     if not form.is_valid():
-        return render_page(
-            request, incident, step.key, status=400, fragments=["wizard"], assign_form=form
-        )
-    try:
-        crisis_service.assign_step(step, assignee=form.cleaned_data["assignee"], actor=request.user)
-    except ValidationError as error:
-        form.add_error("assignee", error)
-        return render_page(
-            request, incident, step.key, status=400, fragments=["wizard"], assign_form=form
-        )
+        errors = {step.key: " ".join(form.errors.get("assignee", form.non_field_errors()))}
+        return _crisis_cell_page(request, incident, assign_errors=errors, status=400)
     assignee = form.cleaned_data["assignee"]
+    title = step.text("title", lang())
     text = (
-        _("Étape confiée à %(who)s.") % {"who": assignee.display_name}
+        _("« %(title)s » confiée à %(who)s.") % {"title": title, "who": assignee.display_name}
         if assignee
-        else _("L'étape n'est plus confiée à personne.")
+        else _("« %(title)s » n'est plus confiée à personne.") % {"title": title}
     )
-    if request.htmx:
-        return render_page(request, incident, step.key, fragments=["wizard", "journal"], flash=text)
     messages.success(request, text)
-    return redirect(incident_url(incident, step))
+    return redirect(reverse("crisis_cell", args=[incident.reference]) + f"#assign-{step.key}")
 
 
 @login_required

@@ -10,18 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from .. import access
 from ..forms import (
-    AssignForm,
     EvidenceUploadForm,
     FactsForm,
     NotApplicableForm,
     NoteForm,
     StepCompleteForm,
-    WithdrawEvidenceForm,
 )
 from ..models import Incident, JournalEntry, Step, verify_chain
 from ..services import evidence as evidence_service
@@ -88,7 +87,8 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
     now = timezone.now()
     language = lang()
     user = request.user
-    all_steps = list(incident.steps.select_related("assignee", "done_by").order_by("order"))
+    # Who did a step is shown only on its own page once done: read then, not joined for all.
+    all_steps = list(incident.steps.select_related("assignee").order_by("order"))
     url_pattern = reverse(
         "step_detail", kwargs={"reference": incident.reference, "key": STEP_KEY_PLACEHOLDER}
     )
@@ -105,14 +105,16 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
     can_act = access.can_act_on_steps(user, incident)
     can_manage = access.can_manage(user, incident)
     hotline_step = by_key.get("hotline")
-    evidence = list(
-        incident.evidence.select_related("uploaded_by", "withdrawn_by").order_by("-uploaded_at")
-    )
-    steps_by_id = {step.pk: step for step in all_steps}
-    for item in evidence:
-        # The steps were just read: joining them again would decode each definition twice.
-        if item.step_id in steps_by_id:
-            item.step = steps_by_id[item.step_id]
+
+    def read_evidence():
+        evidence = list(incident.evidence.select_related("uploaded_by").order_by("-uploaded_at"))
+        steps_by_id = {step.pk: step for step in all_steps}
+        for item in evidence:
+            # The steps were just read: joining them again would decode each definition twice.
+            if item.step_id in steps_by_id:
+                item.step = steps_by_id[item.step_id]
+        return evidence
+
     journal = list(incident.journal.order_by("-seq")[:JOURNAL_PREVIEW])
     context = {
         "incident": incident,
@@ -124,9 +126,9 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         "hotline": incident.policy.hotline_display(incident.company.country),
         "hotline_uri": incident.policy.hotline_tel_uri,
         "hotline_open": hotline_step is not None and hotline_step.is_open,
-        "evidence": evidence,
+        # Read only by what shows it (the whole page, the evidence fragment).
+        "evidence": SimpleLazyObject(read_evidence),
         "journal": journal,
-        "journal_more": bool(journal) and journal[-1].seq > 1,
         "all_steps": all_steps,
         "can_act": can_act,
         "can_manage": can_manage,
@@ -139,14 +141,8 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
             StepCompleteForm(zone=incident.company.zone, step=current, lang=language),
         )
         context.setdefault("not_applicable_form", NotApplicableForm())
-        if can_manage:
-            assign_form = AssignForm(
-                company=incident.company, initial={"assignee": current.assignee_id}
-            )
-            context.setdefault("assign_form", assign_form)
     context.setdefault("upload_form", EvidenceUploadForm())
     context.setdefault("note_form", NoteForm())
-    context.setdefault("withdraw_form", WithdrawEvidenceForm())
     context.update(extra)
     return context
 

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from incident_app.models import JournalEntry, Membership, User
+from incident_app.services.steps import complete_step
 
 pytestmark = pytest.mark.django_db
 
@@ -88,21 +89,40 @@ def assign_url(incident, key):
 
 
 def test_it_entrusts_a_step_to_a_member(client_for, manager, member, incident):
-    response = client_for(manager).post(assign_url(incident, "complaint"), {"assignee": member.pk})
+    client = client_for(manager)
+    response = client.post(assign_url(incident, "complaint"), {"assignee": member.pk})
     assert response.status_code == 302
+    assert response.url == url(incident) + "#assign-complaint"
     assert incident.steps.get(key="complaint").assignee == member
     entry = incident.journal.get(kind=JournalEntry.Kind.STEP_ASSIGNED)
     assert entry.data == {"step": "complaint", "assignee": member.pk}
-    page = client_for(manager).get(response.url).text
-    assert "Confiée à Karim" in page
+    cell = client.get(response.url).text
+    assert "« Porter plainte » confiée à Karim." in cell
+    assert f'<option value="{member.pk}" selected>' in cell
+    step_page = client.get(reverse("step_detail", args=[incident.reference, "complaint"])).text
+    assert "Confiée à Karim" in step_page
 
 
-def test_it_answers_htmx_with_the_wizard(client_for, manager, member, incident):
-    response = client_for(manager).post(
-        assign_url(incident, "complaint"), {"assignee": member.pk}, HTTP_HX_REQUEST="true"
-    )
-    assert response.text.lstrip().startswith('<div id="wizard">')
-    assert "Étape confiée à Karim." in response.text
+def test_it_lists_who_does_what_with_a_choice_per_open_step_for_the_manager(
+    client_for, manager, member, incident
+):
+    complete_step(incident.steps.get(key="hotline"), user=manager)
+    cell = client_for(manager).get(url(incident)).text
+    open_steps = incident.steps.filter(applicable=True, status="todo")
+    assert cell.count('name="assignee"') == open_steps.count()
+    assert f'action="{assign_url(incident, "complaint")}"' in cell
+    assert f'action="{assign_url(incident, "hotline")}"' not in cell
+    # The member sees who does what, without the choices.
+    assert 'name="assignee"' not in client_for(member).get(url(incident)).text
+
+
+def test_the_step_page_sends_the_manager_to_the_crisis_cell_to_assign(
+    client_for, manager, member, incident
+):
+    link = url(incident) + "#assign-complaint"
+    step_url = reverse("step_detail", args=[incident.reference, "complaint"])
+    assert link in client_for(manager).get(step_url).text
+    assert link not in client_for(member).get(step_url).text
 
 
 def test_it_refuses_someone_outside_the_company(client_for, manager, outsider, incident):
@@ -110,6 +130,8 @@ def test_it_refuses_someone_outside_the_company(client_for, manager, outsider, i
         assign_url(incident, "complaint"), {"assignee": outsider.pk}
     )
     assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.text
+    assert 'class="assignment has-error"' in response.text
     assert incident.steps.get(key="complaint").assignee is None
 
 
