@@ -37,13 +37,17 @@ The load generator is one asyncio loop on raw sockets (HTTP/1.1 keep-alive, no t
 client), so that it takes little of the two cores the server and PostgreSQL share with it;
 the CPU each of them used is printed.
 
-Gunicorn: ``--worker-class gthread -w 4 --threads 2`` by default. Python runs one thread
-at a time per process: with more threads per process, a request waits for the others'
-share of the interpreter lock and its latency grows with every neighbour; with more
-processes, the two cores are shared by the operating system instead. Measured here on the
-same data: ``-w 3 --threads 4`` gave p50 90 ms / p99 225 ms for the page, ``-w 4
---threads 2`` 53 ms / 159 ms. Two threads per process still overlap one request's database
-round trips with another's work.
+Gunicorn: ``--worker-class gthread -w 4 --threads 2`` by default, as in the production
+image. Python runs one thread at a time per process: with more threads per process, a
+request waits for the others' share of the interpreter lock and its latency grows with
+every neighbour; with more processes, the two cores are shared by the operating system
+instead. On the same data, ``-w 3 --threads 4`` gave a page p50 about 1.7 times that of
+``-w 4 --threads 2``, and ``-w 6`` or ``-w 8`` with one thread no better. Two threads per
+process still overlap one request's database round trips with another's work.
+
+Under this load the two cores are mostly busy, so the latencies follow the CPU each request
+costs (printed below, with the share PostgreSQL takes) more than anything else: compare runs
+by that figure too, and on a quiet machine.
 """
 
 import argparse
@@ -177,8 +181,18 @@ def ensure_data(total: int, clients: int):
     print(f"incidents: {existing} present, creating {missing}", flush=True)
     if missing:
         create_incidents(companies, existing, missing)
+        analyze()
     print(f"data ready in {time.perf_counter() - started:.1f} s", flush=True)
     return [(c.pk, u.email) for c, _, u in companies]
+
+
+def analyze():
+    """Fresh statistics after a bulk load, so PostgreSQL plans as it would on live data."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def create_incidents(companies, existing: int, missing: int):
