@@ -217,8 +217,6 @@ def test_it_reads_a_busy_page_in_seven_queries(
 
 def test_it_shows_who_did_a_done_step_and_its_proof(client_for, manager, member, incident):
     complete_step(incident.steps.get(key="hotline"), user=member, proof_reference="ASS-77")
-    response = client_for(manager).get(
-        reverse("step_detail", args=[incident.reference, "hotline"])
-    )
+    response = client_for(manager).get(reverse("step_detail", args=[incident.reference, "hotline"]))
     assert f"par {member.display_name}." in response.text
     assert "ASS-77" in response.text
