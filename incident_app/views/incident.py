@@ -33,7 +33,7 @@ SOON = timedelta(hours=24)
 STEP_KEY_PLACEHOLDER = "__step_key__"
 # The incident page shows the newest entries; the journal page shows them all and checks the
 # whole hash chain, as ``verify_journal`` does.
-JOURNAL_PREVIEW = 8
+JOURNAL_PREVIEW = 5
 
 
 def lang() -> str:

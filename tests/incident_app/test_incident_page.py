@@ -210,7 +210,9 @@ def test_it_reads_a_busy_page_in_seven_queries(
         response = page(client, busy_incident)
     text = response.text
     assert "capture-2.png" in text
-    assert "Point n° 19" in text
+    # The five newest journal entries; the journal page has the rest.
+    assert "Point n° 15" in text and "Point n° 19" in text
+    assert "Point n° 14" not in text
     assert "Sauvegardes hors ligne" in text
     assert response.context["current"].key == "preserve_evidence"
 
