@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Membership, Notification, Reminder, ReminderPreference, User
-from . import bell
 
 logger = logging.getLogger(__name__)
 
@@ -264,9 +263,7 @@ def create_for(reminder: Reminder, now, audience: Audience | None = None) -> lis
                     dispatched_at=None if channel.delivered_on_creation else now,
                 )
             )
-    created = Notification.objects.bulk_create(new)
-    bell.counts_changed(n.user_id for n in created if n.channel == Notification.Channel.IN_APP)
-    for notification in created:
+    for notification in Notification.objects.bulk_create(new):
         made.append(Created(notification, True))
         if not CHANNELS[notification.channel].delivered_on_creation:
             dispatch(notification.pk)

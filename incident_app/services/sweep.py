@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import JournalEntry, Notification, Reminder, SweepRun
-from . import notify, reminders
+from . import bell, notify, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
             else:
                 for reminder, outcome in outcomes:
                     _count(reminder, outcome, result, skip)
+            _ring_bells(chunk)
         if len(chunk) < limit:
             break
     try:
@@ -85,6 +86,17 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
     result.duration_ms = int((time.monotonic() - started) * 1000)
     _record(now, result)
     return result
+
+
+def _ring_bells(chunk: list[Reminder]) -> None:
+    """The bells of the people notified in this chunk count again once it is committed:
+    one look per chunk rather than one per reminder."""
+    if chunk:
+        bell.counts_changed(
+            Notification.objects.filter(
+                reminder__in=chunk, channel=Notification.Channel.IN_APP
+            ).values_list("user_id", flat=True)
+        )
 
 
 def _lock_due(now, skip: set[int], limit: int) -> list[Reminder]:
