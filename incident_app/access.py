@@ -27,14 +27,12 @@ def get_visible_incident(user, reference: str) -> Incident:
     )
 
 
-def memberships(user):
-    return user.current_memberships
-
-
 def role_in(user, organisation: Organisation) -> str | None:
     if not user.is_authenticated:
         return None
-    membership = next((m for m in memberships(user) if m.organisation_id == organisation.pk), None)
+    membership = next(
+        (m for m in user.current_memberships if m.organisation_id == organisation.pk), None
+    )
     return membership.role if membership else None
 
 
@@ -42,7 +40,7 @@ def incident_role(user, incident: Incident) -> str | None:
     """The user's role towards an incident: manager, member, broker, auditor, staff or None."""
     if not user.is_authenticated:
         return None
-    for membership in memberships(user):
+    for membership in user.current_memberships:
         if membership.organisation_id == incident.company_id:
             return membership.role
         if membership.organisation_id == incident.policy.broker_id:

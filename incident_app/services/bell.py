@@ -7,9 +7,9 @@ Each user has a generation number in the cache, and the count is kept with the g
 it was read in. Writing a notification or reading one moves its user to a new generation
 once it is committed. A count read from the database before that commit carries the old
 generation, which no longer matches: a stale count is never shown for longer than it takes
-to ask again. The time limit bounds what the generations do not follow, which only changes what a
-user may see (a membership ended, a policy moved to another broker) or a generation lost
-from a full cache; the notification list itself always reads the database.
+to ask again. The time limit bounds what the generations do not follow: a change of what a
+user may see (a membership ended, a policy moved to another broker), or a generation lost
+from a full cache. The notification list itself always reads the database.
 """
 
 import time
