@@ -449,14 +449,17 @@ def protective_conditions(
             known = [kind for kind in incident.kinds if kind in INCIDENT_KINDS]
             triggered = set(triggered_kinds(known, incident.personal_data))
             # One query: the policy's guarantees, each saying whether costs were recorded on it
-            # and whether its condition was attested for this incident.
+            # and whether its condition was attested for this incident. They are sorted below:
+            # the model's ordering would join the policy for nothing.
             of_incident = {"incident_id": incident.pk, "guarantee_id": OuterRef("pk")}
             guarantees = [
                 g
-                for g in Guarantee.objects.filter(policy_id=incident.policy_id).annotate(
+                for g in Guarantee.objects.filter(policy_id=incident.policy_id)
+                .annotate(
                     has_costs=Exists(Cost.objects.filter(**of_incident)),
                     attested=Exists(ConditionAttestation.objects.filter(**of_incident)),
                 )
+                .order_by()
                 if g.kind in triggered or g.has_costs
             ]
         attestations = {}
