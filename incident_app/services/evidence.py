@@ -164,13 +164,16 @@ def inspect(upload) -> Inspection:
     return Inspection(name, sha256, size, detect_type(upload, text))
 
 
-def add_evidence(incident: Incident, upload, *, user, step=None, description="") -> Evidence:
+def add_evidence(
+    incident: Incident, upload, *, user, step=None, description="", inspection=None
+) -> Evidence:
     """Keep an uploaded file as evidence of the incident, or refuse it with a clear reason.
 
     Besides ``inspect``'s rules, an upload that would take the incident over
-    ``EVIDENCE_QUOTA_BYTES`` is refused.
+    ``EVIDENCE_QUOTA_BYTES`` is refused. A caller that already inspected the upload passes
+    the ``inspection`` on, and the file is not read twice.
     """
-    found = inspect(upload)
+    found = inspection or inspect(upload)
     name, sha256, size, content_type = found.name, found.sha256, found.size, found.content_type
     with transaction.atomic():
         # Lock the incident so two uploads at once cannot both squeeze under the quota.
@@ -219,6 +222,12 @@ def add_evidence(incident: Incident, upload, *, user, step=None, description="")
             evidence.file.storage.delete(evidence.file.name)
             raise
     return evidence
+
+
+def discard_files(kept: list[Evidence]) -> None:
+    """Delete the stored files of evidence whose rows a failed transaction takes back."""
+    for item in kept:
+        item.file.storage.delete(item.file.name)
 
 
 @transaction.atomic

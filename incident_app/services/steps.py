@@ -21,6 +21,9 @@ def complete_step(
     """
     now = now or timezone.now()
     done_at = done_at or now
+    # Every file is checked before anything is written or locked.
+    files = list(files)
+    inspections = [evidence.inspect(upload) for upload in files]
     step = _locked(step)
     if step.status != Step.Status.TODO:
         raise ValidationError(_("Cette étape a déjà été enregistrée."), code="already_recorded")
@@ -58,10 +61,21 @@ def complete_step(
             "proof_details": step.proof_details,
         },
     )
-    for upload in files:
-        evidence.add_evidence(step.incident, upload, user=user, step=step)
-    reminders.sync_for_step(step, now=now)
-    _after_change(step)
+    kept = []
+    try:
+        for upload, inspection in zip(files, inspections, strict=True):
+            kept.append(
+                evidence.add_evidence(
+                    step.incident, upload, user=user, step=step, inspection=inspection
+                )
+            )
+        reminders.sync_for_step(step, now=now)
+        _after_change(step)
+    except Exception:
+        # A refusal from here on (a file over the quota) rolls the whole step back: the rows
+        # of the files kept before it go with the transaction, their stored bytes must too.
+        evidence.discard_files(kept)
+        raise
     return step
 
 

@@ -23,7 +23,6 @@ from ..forms import (
     StepCompleteForm,
 )
 from ..models import Incident, JournalEntry, Step, verify_chain
-from ..services import evidence as evidence_service
 from ..services import incidents as incident_service
 from ..services import steps as step_service
 
@@ -200,8 +199,6 @@ def step_complete(request, reference, key):
         return _step_error(request, incident, step, complete_form=form)
     uploads = form.cleaned_data["files"]
     try:
-        for upload in uploads:
-            evidence_service.inspect(upload)
         step_service.complete_step(
             step,
             user=request.user,

@@ -115,7 +115,7 @@ def test_it_swaps_the_evidence_too_when_files_came_with_the_step(client_for, man
 
 
 def test_it_records_nothing_when_the_last_file_would_pass_the_quota(
-    client_for, manager, incident, settings
+    client_for, manager, incident, settings, private_storage
 ):
     settings.EVIDENCE_QUOTA_BYTES = 60
     first = SimpleUploadedFile("a.txt", b"Your files are encrypted.\n")
@@ -128,6 +128,8 @@ def test_it_records_nothing_when_the_last_file_would_pass_the_quota(
     assert incident.steps.get(key="preserve_evidence").status == Step.Status.TODO
     assert not Evidence.objects.exists()
     assert not incident.journal.filter(kind=JournalEntry.Kind.STEP_DONE).exists()
+    # The first file, stored before the second was refused, is not left on disk either.
+    assert not [path for path in private_storage.rglob("*") if path.is_file()]
 
 
 def test_it_changes_nothing_when_a_file_is_refused(client_for, manager, incident):
