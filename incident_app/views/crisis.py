@@ -48,7 +48,9 @@ def crisis_cell(request, reference):
 def _crisis_cell_page(request, incident, *, form=None, assign_errors=None, status=200):
     language = lang()
     steps = list(
-        incident.steps.filter(applicable=True).select_related("assignee").order_by("order")
+        incident.steps.filter(applicable=True)
+        .select_related("assignee", "done_by")
+        .order_by("order")
     )
     for step in steps:
         step.title_text = step.text("title", language)

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from incident_app.models import JournalEntry, Membership, User
-from incident_app.services.steps import complete_step
+from incident_app.services.steps import complete_step, mark_not_applicable
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,17 @@ def test_it_lists_who_does_what_with_a_choice_per_open_step_for_the_manager(
     assert f'action="{assign_url(incident, "hotline")}"' not in cell
     # The member sees who does what, without the choices.
     assert 'name="assignee"' not in client_for(member).get(url(incident)).text
+
+
+def test_it_names_who_did_each_finished_step(client_for, manager, member, incident):
+    complete_step(incident.steps.get(key="hotline"), user=member)
+    mark_not_applicable(incident.steps.get(key="communication"), user=manager, reason="Seuls.")
+    cell = client_for(manager).get(url(incident)).text
+    hotline = re.search(r'id="assign-hotline".*?</li>', cell, re.S).group(0)
+    assert "faite par Karim" in hotline
+    assert "personne" not in hotline
+    communication = re.search(r'id="assign-communication".*?</li>', cell, re.S).group(0)
+    assert "sans objet, selon Claire" in communication
 
 
 def test_the_step_page_sends_the_manager_to_the_crisis_cell_to_assign(
