@@ -24,7 +24,11 @@ def sweep() -> dict:
     # Each reminder is its own transaction, so a large batch only makes this run longer; it
     # lets a burst of deadlines (1,000 at once take a few seconds) go out in one pass.
     result = sweep_service.run_sweep(batch=SWEEP_BATCH)
-    return {"claimed": result.claimed, "redispatched": result.redispatched}
+    return {
+        "claimed": result.claimed,
+        "redispatched": result.redispatched,
+        "dossiers_resumed": result.dossiers_resumed,
+    }
 
 
 @shared_task(

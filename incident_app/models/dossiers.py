@@ -33,6 +33,8 @@ class ClaimDossier(models.Model):
     # When a worker claimed the rendering: a claim older than the task's time limit belongs
     # to a worker that died, and the dossier may be claimed again.
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    # How many times a worker claimed the rendering: one that keeps dying on it is given up.
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     generated_at = models.DateTimeField(_("généré le"), null=True, blank=True)
     error = models.TextField(blank=True)
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,8 +39,12 @@ STYLESHEET = "css/dossier.css"
 RENDER_TIME_LIMIT_SECONDS = 180
 STALE_RENDERING = timedelta(seconds=RENDER_TIME_LIMIT_SECONDS + 30)
 # A dossier still pending after this long has probably lost its message (the broker is
-# best-effort): asking again sends the task again rather than starting a new version.
+# best-effort): the sweep, or asking again, sends the task again rather than starting a new
+# version.
 STALE_PENDING = timedelta(seconds=60)
+# A rendering that never finishes (its worker killed each time, by the time limit or for
+# lack of memory) is given up after this many claims instead of being sent again for ever.
+MAX_ATTEMPTS = 3
 
 # Progress shown while rendering, in percent.
 GATHERED, HTML_RENDERED, PDF_WRITTEN = 10, 60, 90
@@ -98,6 +102,42 @@ def looks_stuck(dossier: ClaimDossier, now: datetime | None = None) -> bool:
     return dossier.is_under_way and _looks_stuck(dossier, now or timezone.now())
 
 
+def resume_stuck(now: datetime | None = None) -> int:
+    """Send the rendering again for each dossier that looks stuck; give up on those already
+    claimed ``MAX_ATTEMPTS`` times. Returns how many were sent again.
+
+    Run by each sweep, so that a lost message or a dead worker does not wait for someone to
+    ask again. Sending twice is safe: only one run can claim the dossier.
+    """
+    from ..tasks import render_claim_dossier
+
+    now = now or timezone.now()
+    under_way = ClaimDossier.objects.filter(
+        status__in=[ClaimDossier.Status.PENDING, ClaimDossier.Status.RENDERING]
+    ).only("pk", "status", "requested_at", "started_at", "attempts")
+    resent = 0
+    for dossier in under_way:
+        if not _looks_stuck(dossier, now):
+            continue
+        if dossier.attempts >= MAX_ATTEMPTS:
+            _give_up(dossier)
+        else:
+            render_claim_dossier.delay(dossier.pk)
+            resent += 1
+    return resent
+
+
+def _give_up(dossier: ClaimDossier) -> None:
+    logger.error("Claim dossier %s given up after %s attempts", dossier.pk, dossier.attempts)
+    # Only if nobody claimed it since it was read.
+    ClaimDossier.objects.filter(
+        pk=dossier.pk, status=dossier.status, started_at=dossier.started_at
+    ).update(
+        status=ClaimDossier.Status.FAILED,
+        error=f"The rendering did not finish after {dossier.attempts} attempts.",
+    )
+
+
 # --- rendering --------------------------------------------------------------------------------
 
 
@@ -109,7 +149,11 @@ def claim(pk: int, now: datetime | None = None) -> bool:
     )
     return (
         ClaimDossier.objects.filter(claimable, pk=pk).update(
-            status=ClaimDossier.Status.RENDERING, progress=5, started_at=now, error=""
+            status=ClaimDossier.Status.RENDERING,
+            progress=5,
+            started_at=now,
+            error="",
+            attempts=F("attempts") + 1,
         )
         == 1
     )

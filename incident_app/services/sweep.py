@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import JournalEntry, Notification, Reminder, SweepRun
-from . import bell, notify, reminders
+from . import bell, dossier, notify, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class SweepResult:
     stale: int = 0
     failed: int = 0
     redispatched: int = 0
+    dossiers_resumed: int = 0
     duration_ms: int = 0
     reminder_ids: list[int] = field(default_factory=list)
 
@@ -53,7 +54,8 @@ def due_reminders(now):
 
 
 def run_sweep(now=None, batch: int = 500) -> SweepResult:
-    """Process up to ``batch`` due reminders, then re-dispatch lost deliveries."""
+    """Process up to ``batch`` due reminders, then re-dispatch lost deliveries and resume
+    stuck claim dossiers."""
     started = time.monotonic()
     now = now or timezone.now()
     result = SweepResult()
@@ -83,6 +85,10 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
         result.redispatched = notify.redispatch(now)
     except Exception:
         logger.exception("Re-dispatch of undelivered notifications failed")
+    try:
+        result.dossiers_resumed = dossier.resume_stuck(now)
+    except Exception:
+        logger.exception("Resuming stuck claim dossiers failed")
     result.duration_ms = int((time.monotonic() - started) * 1000)
     _record(now, result)
     return result

@@ -5,6 +5,7 @@ import hashlib
 import io
 import re
 import zoneinfo
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from incident_app import tasks
 from incident_app.models import ClaimDossier, Incident, JournalEntry, Membership
 from incident_app.services import dossier as dossier_service
+from incident_app.services import sweep as sweep_service
 
 from .dossier_fixtures import COMPLAINT_RECEIPT, pdf_bytes, pdf_text
 
@@ -191,3 +193,46 @@ def test_it_renders_the_demo_clinic(private_storage, sent, django_capture_on_com
     assert "Vérification du journal : chaîne intacte." in text
     for cost in clinic.costs.all():
         assert cost.supplier in text
+
+
+def test_the_sweep_sends_again_a_dossier_whose_message_was_lost(
+    incident, manager, sent, private_storage
+):
+    dossier, _ = dossier_service.request_dossier(incident, manager)
+    sent.clear()
+    # Just asked: its message may still be on its way.
+    assert dossier_service.resume_stuck(now=dossier.requested_at) == 0
+    later = dossier.requested_at + dossier_service.STALE_PENDING * 2
+    assert sweep_service.run_sweep(now=later).dossiers_resumed == 1
+    assert sent == [dossier.pk]
+
+
+def test_the_sweep_sends_again_a_rendering_abandoned_by_a_dead_worker(
+    incident, manager, sent, private_storage
+):
+    dossier, _ = dossier_service.request_dossier(incident, manager)
+    assert dossier_service.claim(dossier.pk, now=dossier.requested_at)
+    sent.clear()
+    assert dossier_service.resume_stuck(now=dossier.requested_at + timedelta(seconds=30)) == 0
+    later = dossier.requested_at + dossier_service.STALE_RENDERING * 2
+    assert dossier_service.resume_stuck(now=later) == 1
+    assert sent == [dossier.pk]
+    # The run sent again takes it over and finishes it.
+    assert dossier_service.render_dossier(dossier.pk, now=later).status == "ready"
+
+
+def test_the_sweep_gives_up_a_rendering_that_keeps_dying(incident, manager, sent, private_storage):
+    dossier, _ = dossier_service.request_dossier(incident, manager)
+    moment = dossier.requested_at
+    for _attempt in range(dossier_service.MAX_ATTEMPTS):
+        # Each claim's worker dies: the next one finds it abandoned.
+        assert dossier_service.claim(dossier.pk, now=moment)
+        moment += dossier_service.STALE_RENDERING * 2
+    dossier.refresh_from_db()
+    assert dossier.attempts == dossier_service.MAX_ATTEMPTS
+    sent.clear()
+    assert dossier_service.resume_stuck(now=moment) == 0
+    assert sent == []
+    dossier.refresh_from_db()
+    assert dossier.status == ClaimDossier.Status.FAILED
+    assert f"after {dossier_service.MAX_ATTEMPTS} attempts" in dossier.error
