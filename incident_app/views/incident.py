@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -150,15 +151,21 @@ def render_page(request, incident, current_key=None, *, status=200, fragments=No
     """The full page, or for HTMX the named fragments (the first swapped in place, the
     others out of band)."""
     context = page_context(request, incident, current_key, **extra)
-    if request.htmx and fragments:
+    # Going back to a step link htmx pushed, it may ask the server for the page again (with
+    # its HX-Request header): that is the whole page, not the fragment the link swapped in.
+    if request.htmx and not request.htmx.history_restore_request and fragments:
         first, *others = fragments
         html = render_to_string(f"incident_app/incident/detail.html#{first}", context, request)
         for name in others:
             html += render_to_string(
                 f"incident_app/incident/detail.html#{name}", {**context, "oob": True}, request
             )
-        return HttpResponse(html, status=200)
-    return render(request, "incident_app/incident/detail.html", context, status=status)
+        response = HttpResponse(html, status=200)
+    else:
+        response = render(request, "incident_app/incident/detail.html", context, status=status)
+    # The same address answers a fragment or the page: a cache must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def incident_url(incident, step=None, anchor=""):

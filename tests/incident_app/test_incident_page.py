@@ -113,6 +113,23 @@ def test_it_answers_a_step_fragment_to_htmx(client_for, manager, incident):
     assert "<html" not in response.text
 
 
+def test_it_answers_the_whole_page_when_htmx_restores_history(client_for, manager, incident):
+    # Back to a step link htmx pushed, with nothing cached: htmx asks for the address again.
+    url = reverse("step_detail", args=[incident.reference, "complaint"])
+    response = client_for(manager).get(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.text
+    assert 'id="evidence"' in response.text and 'id="journal"' in response.text
+    assert response.context["current"].key == "complaint"
+
+
+def test_it_tells_caches_that_the_page_depends_on_htmx(client_for, manager, incident):
+    url = reverse("step_detail", args=[incident.reference, "complaint"])
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        assert "HX-Request" in client_for(manager).get(url, **headers)["Vary"]
+
+
 def test_it_answers_404_for_an_unknown_step(client_for, manager, incident):
     client = client_for(manager)
     assert client.get(reverse("step_detail", args=[incident.reference, "nope"])).status_code == 404
