@@ -154,10 +154,15 @@ def test_it_lets_the_broker_and_auditor_read_without_forms(client_for, broker, a
     )
 
 
-def test_it_hides_the_hotline_banner_once_called(client_for, manager, incident):
+def test_it_hides_the_hotline_banner_once_called_but_keeps_the_number(
+    client_for, manager, incident
+):
     complete_step(incident.steps.get(key="hotline"), user=manager)
     response = page(client_for(manager), incident)
     assert "button huge primary" not in response.text
+    # The assistance may be needed again: its number stays in the page's header.
+    header = response.text.split('<nav class="incident-nav')[0]
+    assert f'<a href="{incident.policy.hotline_tel_uri}">' in header
 
 
 def test_it_shows_the_conditions_of_the_cover(client_for, manager, incident):
