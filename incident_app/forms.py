@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Policy
 from playbooks.kinds import KINDS
+from playbooks.timecalc import FIRST_YEAR, LAST_YEAR
 
 from .models import Incident, User
 from .services import communication
@@ -64,6 +65,7 @@ class LocalDateTimeField(forms.Field):
     default_error_messages = {
         "invalid": _("Saisissez une date et une heure valides, par exemple 24/03/2026 14:30."),
         "future": _("Cette heure est dans le futur : indiquez une heure passée."),
+        "implausible": _("Vérifiez l'année : indiquez une date entre %(first)s et %(last)s."),
     }
 
     def __init__(self, *, zone, allow_future=False, **kwargs):
@@ -87,6 +89,13 @@ class LocalDateTimeField(forms.Field):
                 naive = datetime.strptime(text, pattern)
             except ValueError:
                 continue
+            # Checked before localising: converting year 1 or 9999 to UTC overflows.
+            if not FIRST_YEAR <= naive.year <= LAST_YEAR:
+                raise forms.ValidationError(
+                    self.error_messages["implausible"],
+                    code="implausible",
+                    params={"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
             return localize(naive, self.zone)
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 

@@ -30,6 +30,9 @@ from zoneinfo import ZoneInfo
 import holidays
 
 END_OF_DAY = time(23, 59, 59)
+# The years an incident can plausibly be dated in. Anything outside is a typo (a date picker
+# happily offers 0001-01-01), and near year 1 or 9999 date arithmetic overflows.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class NonexistentLocalTime(ValueError):

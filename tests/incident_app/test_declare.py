@@ -137,6 +137,16 @@ def test_it_refuses_unclear_local_times(client_for, manager, policy, value, mess
     assert not Incident.objects.exists()
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59", "1926-03-10T09:15"])
+def test_it_refuses_an_implausible_year(client_for, manager, policy, value):
+    response = declare(client_for(manager), policy, discovered_at=value)
+    assert response.status_code == 400
+    assert "Vérifiez l'année : indiquez une date entre 2000 et 2100." in response.text.replace(
+        "&#x27;", "'"
+    )
+    assert not Incident.objects.exists()
+
+
 def test_it_warns_before_the_policy_started_and_accepts_once_confirmed(client_for, manager, policy):
     policy.starts_on = date(2026, 6, 1)
     policy.save()

@@ -48,6 +48,23 @@ def test_it_refuses_a_future_discovery(client_for, manager, incident):
     assert Incident.objects.get().discovered_at == incident.discovered_at
 
 
+@pytest.mark.parametrize("field", ["discovered_at", "personal_data_aware_at"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_it_refuses_an_implausible_year(client_for, manager, incident, field, value):
+    data = {"discovered_at": local(incident, incident.discovered_at), "personal_data": "yes"}
+    data[field] = value
+    response = client_for(manager).post(url(incident), data)
+    assert response.status_code == 400
+    assert "Vérifiez l'année : indiquez une date entre 2000 et 2100." in response.text.replace(
+        "&#x27;", "'"
+    )
+    unchanged = Incident.objects.get()
+    assert unchanged.discovered_at == incident.discovered_at
+    assert unchanged.personal_data == "unknown"
+    assert unchanged.personal_data_aware_at is None
+    assert not unchanged.journal.filter(kind=JournalEntry.Kind.FACT_CORRECTED).exists()
+
+
 def test_it_refuses_contradictory_answers(client_for, manager, incident):
     response = client_for(manager).post(
         url(incident),

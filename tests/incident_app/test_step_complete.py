@@ -58,6 +58,17 @@ def test_it_refuses_a_time_in_the_future(client_for, manager, incident):
     assert not incident.journal.filter(kind=JournalEntry.Kind.STEP_DONE).exists()
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_it_refuses_an_implausible_year(client_for, manager, incident, value):
+    response = client_for(manager).post(url(incident, "isolate"), {"done_at": value})
+    assert response.status_code == 400
+    assert "Vérifiez l'année : indiquez une date entre 2000 et 2100." in response.text.replace(
+        "&#x27;", "'"
+    )
+    assert incident.steps.get(key="isolate").status == Step.Status.TODO
+    assert not incident.journal.filter(kind=JournalEntry.Kind.STEP_DONE).exists()
+
+
 def test_it_swaps_the_panel_and_the_list_for_htmx(client_for, manager, incident):
     response = client_for(manager).post(
         url(incident, "hotline"), {"proof_reference": "ASS-1"}, HTTP_HX_REQUEST="true"

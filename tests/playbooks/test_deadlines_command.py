@@ -139,6 +139,9 @@ def test_it_prints_its_labels_in_the_language_asked_for(lang, expected, other_la
         (("--kind", "ransom"), "unknown kind 'ransom'"),
         (("--discovered", "23/10/2026 22h15"), "--discovered: cannot read '23/10/2026 22h15'"),
         (("--discovered", "2026-03-29T02:30"), "does not exist in Europe/Paris"),
+        (("--discovered", "0001-01-01T00:00"), "'0001-01-01T00:00' is not a plausible date"),
+        (("--discovered", "9999-12-31T23:59+00:00"), "from 2000 to 2100"),
+        (("--personal-data-aware", "9999-12-31T23:59"), "--personal-data-aware: '9999-12-31"),
         (("--tz", "Europe/Pariss"), "unknown time zone 'Europe/Pariss'"),
         (("--personal-data", "maybe"), "--personal-data must be one of yes, no, unknown"),
         (("--declaration-days", "five"), "--declaration-days must be a positive whole number"),
@@ -171,4 +174,21 @@ def test_it_exits_non_zero_from_the_shell():
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         "CommandError: unknown country 'XX' (expected FR or LU)"
+    ]
+
+
+def test_it_exits_non_zero_on_an_implausible_date_without_a_traceback():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "deadlines", *DOMAIN_EXAMPLE[:4]]
+        + ["--discovered", "0001-01-01T00:00"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: --discovered: '0001-01-01T00:00' is not a plausible date "
+        "(expected a year from 2000 to 2100)"
     ]

@@ -138,6 +138,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{option}: cannot read {text!r} as a date and time (e.g. 2026-10-23T22:15)"
             ) from None
+        # Checked before localising: converting year 1 or 9999 to UTC overflows.
+        if not timecalc.FIRST_YEAR <= value.year <= timecalc.LAST_YEAR:
+            raise CommandError(
+                f"{option}: {text!r} is not a plausible date "
+                f"(expected a year from {timecalc.FIRST_YEAR} to {timecalc.LAST_YEAR})"
+            )
         if value.tzinfo is not None:
             return value
         try:
