@@ -203,4 +203,4 @@ def cost_invoice(request, reference, pk):
     evidence = cost.invoice
     if evidence.incident_id != incident.pk:
         raise Http404
-    return private_attachment(evidence.file, evidence.original_name, evidence.content_type)
+    return private_attachment(evidence.file, evidence.download_name, evidence.content_type)

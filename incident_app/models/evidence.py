@@ -53,3 +53,14 @@ class Evidence(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def download_name(self) -> str:
+        """The name the file is downloaded under.
+
+        Windows runs an HTA file (an HTML application, a common form of ransom note) when it
+        is double-clicked: it is downloaded as ``….hta.txt`` so that opening it shows text.
+        """
+        if self.original_name.lower().endswith(".hta"):
+            return f"{self.original_name}.txt"
+        return self.original_name

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from ..models import Evidence, Incident, JournalEntry
 
 # Binary types recognised by their magic bytes (the ``filetype`` library), whatever the
-# extension says.
+# extension says. ZIP is how encrypted samples are kept: their bytes look random and their
+# extensions are the attacker's, so no content check could accept them loose.
 BINARY_TYPES = {
     "application/pdf",
     "image/png",
@@ -34,22 +35,30 @@ BINARY_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.oasis.opendocument.text",
     "application/vnd.oasis.opendocument.spreadsheet",
+    "application/zip",
 }
 
 # Text types have no magic bytes: the extension names the type, and the content must be
-# text (UTF-8 or Latin-1, no NUL or other binary control bytes).
+# text (UTF-8 or Latin-1, no NUL or other binary control bytes). Ransom notes are often HTML
+# pages; downloads are attachments with nosniff, so the app never renders them. An HTA note is
+# an HTML application that Windows runs when opened: it is kept as plain text.
 TEXT_TYPES = {
     ".eml": "message/rfc822",
     ".txt": "text/plain",
     ".log": "text/plain",
     ".csv": "text/csv",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".hta": "text/plain",
 }
 
 # Control bytes never found in text files; tab, line feed, form feed, carriage return and
 # escape (colour codes in logs) are allowed.
 _BINARY_CONTROL = frozenset(set(range(0x00, 0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B})
 
-ALLOWED_DESCRIPTION = "PDF, PNG, JPEG, GIF, WEBP, DOCX, XLSX, ODT, ODS, EML, TXT, LOG, CSV"
+ALLOWED_DESCRIPTION = (
+    "PDF, PNG, JPEG, GIF, WEBP, DOCX, XLSX, ODT, ODS, ZIP, EML, TXT, LOG, CSV, HTML, HTM, HTA"
+)
 
 
 class _TextCheck:

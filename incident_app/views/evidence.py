@@ -77,7 +77,7 @@ def evidence_download(request, reference, pk):
     """Stream a file as an attachment, never rendered by the browser."""
     incident = access.get_visible_incident(request.user, reference)
     evidence = _evidence_or_404(incident, pk)
-    return private_attachment(evidence.file, evidence.original_name, evidence.content_type)
+    return private_attachment(evidence.file, evidence.download_name, evidence.content_type)
 
 
 @login_required

@@ -18,6 +18,10 @@ PNG = (
     b"\x00\x00IEND\xaeB`\x82"
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+RANSOM_NOTE = (
+    "<html><body><h1>VOS FICHIERS SONT CHIFFRÉS</h1>"
+    "<p>Contactez-nous : decrypt@onion.example</p></body></html>\n"
+).encode()
 EML = (
     b"From: ceo@lefevre-menuiserie.example\r\nTo: compta@lefevre.example\r\n"
     b"Subject: Virement urgent\r\n\r\nMerci de faire le virement aujourd'hui.\r\n"
@@ -38,6 +42,10 @@ def upload(client, incident, *files, **data):
         ("suspect.eml", EML, "message/rfc822"),
         ("pare-feu.log", "connexion refusée 10.0.0.4\n".encode("latin-1"), "text/plain"),
         ("clients.csv", "nom;e-mail\nDupré;a@b.example\n".encode(), "text/csv"),
+        ("README_DECRYPT.html", RANSOM_NOTE, "text/html"),
+        ("LISEZMOI.HTM", RANSOM_NOTE, "text/html"),
+        # An HTA note runs when opened on Windows: it is kept as plain text.
+        ("#README.hta", RANSOM_NOTE, "text/plain"),
     ],
 )
 def test_it_keeps_allowed_files_with_their_hash(
@@ -68,6 +76,23 @@ def test_it_recognises_office_documents_by_content(client_for, manager, incident
     assert Evidence.objects.get().content_type.endswith("wordprocessingml.document")
 
 
+def zip_of_encrypted_files():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        # Encrypted files: random-looking bytes under the attacker's extension.
+        archive.writestr("devis-2026.xlsx.lockbit", bytes(range(256)) * 8)
+        archive.writestr("compta.pdf.lockbit", bytes(reversed(range(256))) * 8)
+    return buffer.getvalue()
+
+
+def test_it_keeps_encrypted_files_sent_as_a_zip_archive(client_for, manager, incident):
+    content = zip_of_encrypted_files()
+    upload(client_for(manager), incident, SimpleUploadedFile("chiffres.zip", content))
+    evidence = Evidence.objects.get()
+    assert evidence.content_type == "application/zip"
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+
+
 def test_it_shows_the_hash_on_the_incident_page(client_for, manager, incident):
     client = client_for(manager)
     upload(client, incident, SimpleUploadedFile("note.txt", b"YOUR FILES ARE ENCRYPTED"))
@@ -82,6 +107,9 @@ def test_it_shows_the_hash_on_the_incident_page(client_for, manager, incident):
         ("facture.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "n'est pas accepté"),
         ("note.txt", b"\x00\x01\x02\x03binary", "ne contient pas du texte lisible"),
         ("script.sh", b"#!/bin/sh\nrm -rf /\n", "n'est pas accepté"),
+        ("chiffres.zip", b"not a zip, just text\n", "n'est pas accepté"),
+        ("chiffres.zip", bytes(range(256)) * 4, "n'est pas accepté"),
+        ("note.html", b"<html>\x00\x01\x02\x03\x04</html>", "ne contient pas du texte lisible"),
         ("vide.txt", b"", "est vide"),
     ],
 )

@@ -58,3 +58,29 @@ def test_it_asks_anonymous_visitors_to_sign_in(client, incident, evidence):
     response = client.get(url(incident, evidence))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_it_never_serves_a_ransom_note_as_a_page(client_for, manager, incident, evidence):
+    note = add_evidence(
+        incident,
+        SimpleUploadedFile("README_DECRYPT.html", b"<html><script>alert(1)</script></html>"),
+        user=manager,
+    )
+    response = client_for(manager).get(url(incident, note))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="README_DECRYPT.html"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_downloads_an_hta_note_under_a_name_windows_will_not_run(
+    client_for, manager, incident, evidence
+):
+    note = add_evidence(
+        incident, SimpleUploadedFile("#README.hta", b"<hta:application/>"), user=manager
+    )
+    response = client_for(manager).get(url(incident, note))
+    assert response["Content-Type"] == "text/plain"
+    assert 'filename="#README.hta.txt"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
