@@ -50,6 +50,8 @@ INVOICE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
 
 COMPLAINT_STEP = "complaint"
 CLAIM_DECLARATION_STEP = "claim_declaration"
+# The steps the conditions of the cover follow: recording one changes them.
+CONDITION_STEPS = frozenset({COMPLAINT_STEP, CLAIM_DECLARATION_STEP})
 COMPLAINT_HOURS = 72
 COMPLAINT_SOURCE = (
     "Code des assurances, art. L12-10-1 (loi n° 2023-22 du 24 janvier 2023, LOPMI ; en vigueur "

@@ -20,7 +20,7 @@ def _lang() -> str:
 
 
 @register.inclusion_tag("coverage/_incident_conditions.html")
-def coverage_conditions(incident, steps=None, evidence=None):
+def coverage_conditions(incident, steps=None, evidence=None, oob=False):
     """``{% coverage_conditions incident %}``: the conditions of the cover, with their status.
 
     For the incident page and the dossier, which show the conditions without the costs. A page
@@ -31,7 +31,13 @@ def coverage_conditions(incident, steps=None, evidence=None):
     conditions, advice = protective_conditions(
         incident, lang=_lang(), steps=steps, evidence=evidence
     )
-    return {"incident": incident, "conditions": conditions, "advice": advice, "linked": True}
+    return {
+        "incident": incident,
+        "conditions": conditions,
+        "advice": advice,
+        "linked": True,
+        "oob": oob,
+    }
 
 
 @register.filter

@@ -15,6 +15,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from coverage.services import CONDITION_STEPS
+
 from .. import access
 from ..forms import (
     EvidenceUploadForm,
@@ -151,6 +153,9 @@ def render_page(request, incident, current_key=None, *, status=200, fragments=No
     """The full page, or for HTMX the named fragments (the first swapped in place, the
     others out of band)."""
     context = page_context(request, incident, current_key, **extra)
+    if fragments and "evidence" in fragments and "conditions" not in fragments:
+        # The conditions of the cover list the evidence kept for their steps.
+        fragments = [*fragments, "conditions"]
     # Going back to a step link htmx pushed, it may ask the server for the page again (with
     # its HX-Request header): that is the whole page, not the fragment the link swapped in.
     if request.htmx and not request.htmx.history_restore_request and fragments:
@@ -225,7 +230,7 @@ def step_complete(request, reference, key):
         done += " " + ngettext(
             "%(count)d preuve ajoutée.", "%(count)d preuves ajoutées.", len(uploads)
         ) % {"count": len(uploads)}
-    return _step_done(request, incident, done, evidence_changed=bool(uploads))
+    return _step_done(request, incident, step, done, evidence_changed=bool(uploads))
 
 
 @login_required
@@ -250,13 +255,18 @@ def step_not_applicable(request, reference, key):
     return _step_done(
         request,
         incident,
+        step,
         _("Étape « %(title)s » marquée sans objet.") % {"title": step.text("title", lang())},
     )
 
 
-def _step_done(request, incident, text, *, evidence_changed=False):
+def _step_done(request, incident, step, text, *, evidence_changed=False):
     if request.htmx:
-        fragments = ["wizard", "evidence", "journal"] if evidence_changed else ["wizard", "journal"]
+        fragments = ["wizard", "journal"]
+        if evidence_changed:
+            fragments.append("evidence")
+        elif step.key in CONDITION_STEPS:
+            fragments.append("conditions")
         return render_page(request, incident, fragments=fragments, flash=text)
     messages.success(request, text)
     return redirect(incident_url(incident))

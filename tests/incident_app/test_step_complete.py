@@ -111,6 +111,29 @@ def test_it_attaches_evidence_files_to_the_step(client_for, manager, incident):
     assert incident.steps.get(key="preserve_evidence").status == Step.Status.DONE
 
 
+CONDITIONS_OOB = (
+    '<section class="card coverage-conditions" id="conditions" aria-labelledby="conditions-title"'
+    ' hx-swap-oob="true">'
+)
+
+
+def test_it_swaps_the_conditions_of_the_cover_when_the_complaint_is_filed(
+    client_for, manager, incident
+):
+    client = client_for(manager)
+    response = client.post(
+        url(incident, "hotline"), {"proof_reference": "ASS-1"}, HTTP_HX_REQUEST="true"
+    )
+    # The hotline is no condition of the cover: the conditions are not sent again.
+    assert 'id="conditions"' not in response.text
+    response = client.post(
+        url(incident, "complaint"), {"proof_reference": "PV-2026-118"}, HTTP_HX_REQUEST="true"
+    )
+    conditions = response.text.split(CONDITIONS_OOB)[1].split("</section>")[0]
+    assert "Remplie" in conditions
+    assert "PV-2026-118" in conditions
+
+
 def test_it_swaps_the_evidence_too_when_files_came_with_the_step(client_for, manager, incident):
     note = SimpleUploadedFile("rançon.txt", b"Your files are encrypted. Pay 2 BTC.\n")
     response = client_for(manager).post(
@@ -123,6 +146,8 @@ def test_it_swaps_the_evidence_too_when_files_came_with_the_step(client_for, man
         in html
     )
     assert Evidence.objects.get().sha256 in html
+    # The conditions of the cover list the evidence of their steps: they follow it.
+    assert CONDITIONS_OOB in html
 
 
 def test_it_records_nothing_when_the_last_file_would_pass_the_quota(
