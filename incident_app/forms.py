@@ -131,16 +131,27 @@ def current_policies(company, today=None):
     return Policy.objects.filter(company=company).exclude(ends_on__lt=today).order_by("-starts_on")
 
 
+def kind_choices():
+    lang = (get_language() or "fr")[:2]
+    return [(kind.key, kind.label.get(lang, kind.label["fr"])) for kind in KINDS]
+
+
+def kinds_field():
+    """What is happening, asked the same way at declaration and when correcting it."""
+    return forms.MultipleChoiceField(
+        label=_("Que se passe-t-il ?"),
+        help_text=_("Cochez tout ce qui correspond. En cas de doute, cochez « Autre »."),
+        choices=kind_choices,  # read when shown, in the language of the request
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une situation.")},
+    )
+
+
 class DeclareForm(forms.Form):
     """The declaration: four short questions, nothing a stressed manager cannot answer."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
-    kinds = forms.MultipleChoiceField(
-        label=_("Que se passe-t-il ?"),
-        help_text=_("Cochez tout ce qui correspond. En cas de doute, cochez « Autre »."),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Cochez au moins une situation.")},
-    )
+    kinds = kinds_field()
     discovered_at = forms.Field(label=_("Quand l'avez-vous découvert ?"))  # replaced in __init__
     personal_data = forms.ChoiceField(
         label=_("Des données personnelles sont-elles touchées ?"),
@@ -171,9 +182,6 @@ class DeclareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.company = company
         lang = (get_language() or "fr")[:2]
-        self.fields["kinds"].choices = [
-            (kind.key, kind.label.get(lang, kind.label["fr"])) for kind in KINDS
-        ]
         self.kind_descriptions = {
             kind.key: kind.description.get(lang, kind.description["fr"]) for kind in KINDS
         }
@@ -282,6 +290,7 @@ class NoteForm(forms.Form):
 
 
 class FactsForm(forms.Form):
+    kinds = kinds_field()
     discovered_at = forms.Field()  # replaced in __init__
     personal_data = forms.ChoiceField(
         label=_("Des données personnelles sont-elles touchées ?"),
@@ -308,6 +317,12 @@ class FactsForm(forms.Form):
             label=_("Atteinte aux données personnelles connue le"),
             help_text=_("Laissez vide si c'est au moment de la découverte."),
         )
+
+    def clean_kinds(self):
+        kinds = self.cleaned_data["kinds"]
+        recorded = self.initial.get("kinds") or []
+        # The same answers ticked in another order are no correction.
+        return list(recorded) if set(kinds) == set(recorded) else kinds
 
     def clean(self):
         cleaned = super().clean()

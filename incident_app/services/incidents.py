@@ -203,4 +203,8 @@ def correct_facts(incident: Incident, *, actor, **facts) -> engine.Change | None
 def _display(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, list):
+        # The kinds, the one list among the facts, in the words of the declaration entry.
+        labels = dict(Incident.Kind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in value)
     return str(value)

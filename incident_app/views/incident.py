@@ -285,6 +285,7 @@ def incident_facts(request, reference):
     access.require(access.can_manage(request.user, incident))
     zone = incident.company.zone
     initial = {
+        "kinds": incident.kinds,
         "discovered_at": incident.discovered_at,
         "personal_data": incident.personal_data,
         "personal_data_aware_at": incident.personal_data_aware_at,
@@ -296,6 +297,7 @@ def incident_facts(request, reference):
             change = incident_service.correct_facts(
                 incident,
                 actor=request.user,
+                kinds=form.cleaned_data["kinds"],
                 discovered_at=form.cleaned_data["discovered_at"],
                 personal_data=form.cleaned_data["personal_data"],
                 personal_data_aware_at=form.cleaned_data["personal_data_aware_at"],
