@@ -49,6 +49,7 @@ class CostAdmin(admin.ModelAdmin):
         "amount_excl_vat",
         "amount_incl_vat",
         "counted",
+        "withdrawn_at",
     ]
     list_filter = ["guarantee__kind", "counted"]
     search_fields = ["incident__reference", "supplier", "description"]

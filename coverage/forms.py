@@ -140,3 +140,11 @@ class AttestationForm(forms.Form):
         required=False,
         help_text=_("Par exemple : qui a validé le virement, et comment."),
     )
+
+
+class CostWithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du retrait"),
+        max_length=500,
+        error_messages={"required": _("Indiquez pourquoi ce coût est retiré.")},
+    )

@@ -272,6 +272,18 @@ class Cost(models.Model):
         verbose_name=_("saisi par"),
     )
     recorded_at = models.DateTimeField(_("saisi le"), default=timezone.now)
+    # A mistaken cost (a typo that passed validation) is withdrawn with a reason, never
+    # deleted: it stays listed, and no total or estimate counts it.
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("retiré par"),
+    )
+    withdrawn_reason = models.CharField(_("motif du retrait"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("coût")
@@ -289,6 +301,10 @@ class Cost(models.Model):
 
     def __str__(self):
         return f"{self.supplier} — {self.amount}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def amount(self) -> Decimal:

@@ -2,8 +2,8 @@
 
 ``coverage_summary`` reads the incident, its policy, its costs, its business interruption and
 the steps that protect the cover, and hands them to the pure computations of
-``coverage.indemnity``.  ``record_cost``, ``save_business_interruption`` and
-``attest_condition`` are the only ways the coverage data changes: each validates, saves and
+``coverage.indemnity``.  ``record_cost``, ``withdraw_cost``, ``save_business_interruption``
+and ``attest_condition`` are the only ways the coverage data changes: each validates, saves and
 journals in one transaction, or changes nothing.
 """
 
@@ -99,8 +99,18 @@ class CostLine:
     invoice: EvidenceRef | None
     recorded_by: str
     recorded_at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str = ""
+    withdrawn_reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        withdrawn = None
+        if self.withdrawn_at is not None:
+            withdrawn = {
+                "at": self.withdrawn_at.isoformat(),
+                "by": self.withdrawn_by,
+                "reason": self.withdrawn_reason,
+            }
         return {
             "id": self.pk,
             "supplier": self.supplier,
@@ -113,12 +123,17 @@ class CostLine:
             "invoice": self.invoice.as_dict() if self.invoice else None,
             "recorded_by": self.recorded_by,
             "recorded_at": self.recorded_at.isoformat(),
+            "withdrawn": withdrawn,
         }
 
 
 @dataclass(frozen=True)
 class GuaranteeSummary:
-    """One guarantee of the policy that the incident triggers or that costs were recorded on."""
+    """One guarantee of the policy that the incident triggers or that costs were recorded on.
+
+    ``costs`` are the costs the estimate counts; ``withdrawn_costs`` are listed apart, so that
+    nothing that adds up ``costs`` can count a withdrawn one.
+    """
 
     pk: int
     kind: str
@@ -130,6 +145,7 @@ class GuaranteeSummary:
     costs: list[CostLine]
     estimate: GuaranteeEstimate
     explanation: list[str]
+    withdrawn_costs: list[CostLine] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         terms = self.terms
@@ -150,6 +166,7 @@ class GuaranteeSummary:
             },
             "conditions": self.conditions,
             "costs": [cost.as_dict() for cost in self.costs],
+            "withdrawn_costs": [cost.as_dict() for cost in self.withdrawn_costs],
             "claimed": _decimal(self.estimate.claimed),
             "deductible": _decimal(self.estimate.deductible),
             "cap": _decimal(self.estimate.cap),
@@ -276,7 +293,9 @@ def coverage_summary(incident: Incident, now: datetime | None = None, lang: str 
     The guarantees shown are those the incident triggers (``coverage.triggers``) that the
     policy has, plus any guarantee costs were recorded on.  The overall policy limit is
     consumed in the order the costs were incurred (``estimate_policy``'s convention); a
-    guarantee without costs comes after, in the usual reading order of a claim.
+    guarantee without costs comes after, in the usual reading order of a claim.  Withdrawn
+    costs count in no amount; they are listed with their guarantee, with who withdrew them and
+    why.
     """
     now = now or timezone.now()
     lang = language_code(lang)
@@ -286,12 +305,14 @@ def coverage_summary(incident: Incident, now: datetime | None = None, lang: str 
     triggered = set(triggered_kinds(known_kinds, incident.personal_data)) & set(guarantees)
 
     costs_by_kind: dict[str, list[Cost]] = {}
+    withdrawn_by_kind: dict[str, list[Cost]] = {}
     for cost in (
         Cost.objects.filter(incident=incident)
-        .select_related("guarantee", "invoice", "recorded_by")
+        .select_related("guarantee", "invoice", "recorded_by", "withdrawn_by")
         .order_by("incurred_on", "pk")
     ):
-        costs_by_kind.setdefault(cost.guarantee.kind, []).append(cost)
+        kept = withdrawn_by_kind if cost.is_withdrawn else costs_by_kind
+        kept.setdefault(cost.guarantee.kind, []).append(cost)
 
     interruption = BusinessInterruption.objects.filter(incident=incident).first()
     interruption_estimate = None
@@ -299,9 +320,12 @@ def coverage_summary(incident: Incident, now: datetime | None = None, lang: str 
     if interruption is not None and bi_guarantee is not None:
         interruption_estimate = _interruption_estimate(interruption, bi_guarantee, now)
 
-    shown = triggered | set(costs_by_kind)
+    claimed = triggered | set(costs_by_kind)
     if interruption_estimate is not None:
-        shown.add(Guarantee.Kind.BUSINESS_INTERRUPTION)
+        claimed.add(Guarantee.Kind.BUSINESS_INTERRUPTION)
+    # A guarantee whose costs were all withdrawn is still shown, so its withdrawn costs stay
+    # listed; it claims nothing, and its conditions are not asked for.
+    shown = claimed | set(withdrawn_by_kind)
     order = list(GUARANTEE_KINDS)
 
     def first_incurred(kind: str) -> tuple[date, int]:
@@ -333,13 +357,17 @@ def coverage_summary(incident: Incident, now: datetime | None = None, lang: str 
                 costs=[_cost_line(cost) for cost in costs_by_kind.get(kind, [])],
                 estimate=estimate,
                 explanation=explain(estimate.lines, lang),
+                withdrawn_costs=[_cost_line(cost) for cost in withdrawn_by_kind.get(kind, [])],
             )
         )
     # Shown in reading order; the overall limit was applied in the order of the costs.
     summaries.sort(key=lambda summary: order.index(summary.kind))
 
     conditions, advice = protective_conditions(
-        incident, now=now, lang=lang, guarantees=[guarantees[kind] for kind in kinds]
+        incident,
+        now=now,
+        lang=lang,
+        guarantees=[guarantees[kind] for kind in kinds if kind in claimed],
     )
     return CoverageSummary(
         reference=incident.reference,
@@ -391,6 +419,9 @@ def _cost_line(cost: Cost) -> CostLine:
         invoice=EvidenceRef.of(cost.invoice) if cost.invoice_id else None,
         recorded_by=cost.recorded_by.display_name,
         recorded_at=cost.recorded_at,
+        withdrawn_at=cost.withdrawn_at,
+        withdrawn_by=cost.withdrawn_by.display_name if cost.withdrawn_by_id else "",
+        withdrawn_reason=cost.withdrawn_reason,
     )
 
 
@@ -450,15 +481,15 @@ def protective_conditions(
         if guarantees is None:
             known = [kind for kind in incident.kinds if kind in INCIDENT_KINDS]
             triggered = set(triggered_kinds(known, incident.personal_data))
-            # One query: the policy's guarantees, each saying whether costs were recorded on it
-            # and whether its condition was attested for this incident. They are sorted below:
-            # the model's ordering would join the policy for nothing.
+            # One query: the policy's guarantees, each saying whether costs (not withdrawn) were
+            # recorded on it and whether its condition was attested for this incident. They are
+            # sorted below: the model's ordering would join the policy for nothing.
             of_incident = {"incident_id": incident.pk, "guarantee_id": OuterRef("pk")}
             guarantees = [
                 g
                 for g in Guarantee.objects.filter(policy_id=incident.policy_id)
                 .annotate(
-                    has_costs=Exists(Cost.objects.filter(**of_incident)),
+                    has_costs=Exists(Cost.objects.filter(**of_incident, withdrawn_at__isnull=True)),
                     attested=Exists(ConditionAttestation.objects.filter(**of_incident)),
                 )
                 .order_by()
@@ -667,6 +698,49 @@ def record_cost(
                 "invoice_sha256": cost.invoice.sha256 if cost.invoice_id else None,
             },
         )
+    return cost
+
+
+@transaction.atomic
+def withdraw_cost(cost: Cost, *, user, reason: str, now: datetime | None = None) -> Cost:
+    """Withdraw a mistaken cost (say 18 000 € typed for 1 800 €), with who, when and why.
+
+    The cost is never deleted: it stays listed, and no total or estimate counts it any more.
+    Raises ``ValidationError`` and changes nothing when the reason is empty or the cost was
+    already withdrawn.  The row is locked, so two withdrawals at once cannot both pass.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Indiquez pourquoi ce coût est retiré.")}, code="reason")
+    cost = Cost.objects.select_for_update().get(pk=cost.pk)
+    if cost.is_withdrawn:
+        raise ValidationError(_("Ce coût a déjà été retiré."), code="already_withdrawn")
+    cost.withdrawn_at = now or timezone.now()
+    cost.withdrawn_by = user
+    cost.withdrawn_reason = reason[:500]
+    cost.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    text = _(
+        "Coût retiré : %(supplier)s, %(amount)s, garantie « %(label)s ». Motif : %(reason)s"
+    ) % {
+        "supplier": cost.supplier,
+        "amount": format_eur(cost.amount, "fr"),
+        "label": cost.guarantee.get_kind_display(),
+        "reason": cost.withdrawn_reason,
+    }
+    JournalEntry.append(
+        cost.incident,
+        # A withdrawal changes the recorded costs: it is journaled under the same kind.
+        JournalEntry.Kind.COST_RECORDED,
+        text,
+        actor=user,
+        data={
+            "cost": cost.pk,
+            "withdrawn": True,
+            "guarantee": cost.guarantee.kind,
+            "amount": _decimal(cost.amount),
+            "reason": cost.withdrawn_reason,
+        },
+    )
     return cost
 
 

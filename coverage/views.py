@@ -1,9 +1,10 @@
 """The coverage page of an incident: guarantees, costs, estimates, conditions of the cover.
 
 Everyone who sees the incident sees its coverage (company, broker, auditor); the company and
-its broker record costs and the business interruption (``access.can_annotate``); a manager of
-the company attests a guarantee's condition (``access.can_manage``).  Every form works with a
-plain POST (then a redirect) and with HTMX (then the ``coverage`` fragment is swapped).
+its broker record costs (and withdraw mistaken ones) and the business interruption
+(``access.can_annotate``); a manager of the company attests a guarantee's condition
+(``access.can_manage``).  Every form works with a plain POST (then a redirect) and with HTMX
+(then the ``coverage`` fragment is swapped).
 """
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from incident_app.access import can_annotate, can_manage, get_visible_incident, 
 from incident_app.downloads import private_attachment
 
 from . import services
-from .forms import AttestationForm, BusinessInterruptionForm, CostForm
+from .forms import AttestationForm, BusinessInterruptionForm, CostForm, CostWithdrawalForm
 from .models import BusinessInterruption, Cost, Guarantee
 from .triggers import language_code
 
@@ -83,6 +84,14 @@ def _done(request, incident, message: str):
     return redirect(reverse("coverage_summary", args=[incident.reference]))
 
 
+def _refuse(request, incident, errors: list[str], anchor: str):
+    """Say why nothing changed: in the swapped fragment (HTMX), or on the page after a redirect."""
+    if request.htmx:
+        return _render(request, incident, notice=" ".join(errors), notice_level="error")
+    messages.error(request, " ".join(errors))
+    return redirect(reverse("coverage_summary", args=[incident.reference]) + anchor)
+
+
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
@@ -132,6 +141,29 @@ def cost_add(request, reference):
         else:
             return _done(request, incident, _("Coût enregistré."))
     return _render(request, incident, cost_form=form)
+
+
+@login_required
+def cost_withdraw(request, reference, pk):
+    incident = get_visible_incident(request.user, reference)
+    cost = get_object_or_404(Cost.objects.select_related("guarantee"), pk=pk, incident=incident)
+    anchor = f"#guarantee-{cost.guarantee.kind}"
+    if request.method != "POST":
+        return redirect(reverse("coverage_summary", args=[reference]) + anchor)
+    require(can_annotate(request.user, incident))
+    form = CostWithdrawalForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, incident, form.errors["reason"], anchor)
+    try:
+        services.withdraw_cost(cost, user=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        return _refuse(request, incident, error.messages, anchor)
+    return _done(
+        request,
+        incident,
+        _("Coût « %(supplier)s » retiré : il reste listé mais ne compte plus dans l'estimation.")
+        % {"supplier": cost.supplier},
+    )
 
 
 @login_required

@@ -73,6 +73,11 @@ urlpatterns = [
         name="cost_invoice",
     ),
     path(
+        "incidents/<str:reference>/couverture/couts/<int:pk>/retirer/",
+        coverage.cost_withdraw,
+        name="cost_withdraw",
+    ),
+    path(
         "incidents/<str:reference>/couverture/interruption/",
         coverage.interruption_edit,
         name="interruption_edit",
