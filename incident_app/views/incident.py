@@ -143,7 +143,8 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
             StepCompleteForm(zone=incident.company.zone, step=current, lang=language),
         )
         context.setdefault("not_applicable_form", NotApplicableForm())
-    context.setdefault("upload_form", EvidenceUploadForm())
+    # Its own ids: the step form on the same page has a "files" field too.
+    context.setdefault("upload_form", EvidenceUploadForm(auto_id="upload_%s"))
     context.setdefault("note_form", NoteForm())
     context.update(extra)
     return context

@@ -1,5 +1,6 @@
 """The incident page: the current step, its countdown, every step, and who may do what."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -244,3 +245,11 @@ def test_it_shows_who_did_a_done_step_and_its_proof(client_for, manager, member,
     response = client_for(manager).get(reverse("step_detail", args=[incident.reference, "hotline"]))
     assert f"par {member.display_name}." in response.text
     assert "ASS-77" in response.text
+
+
+def test_it_gives_every_element_of_the_page_its_own_id(client_for, manager, incident):
+    # Two forms of the page have a files field: each label must lead to its own input.
+    html = page(client_for(manager), incident).text
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert 'for="upload_files"' in html and 'id="upload_files"' in html
