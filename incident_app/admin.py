@@ -69,11 +69,14 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdmin):
+    """Looked at, not edited: the facts are corrected on the incident's own page, which
+    journals each change and recomputes the deadlines; an edit here would do neither."""
+
     list_display = ["reference", "company", "policy", "discovered_at", "personal_data", "status"]
     list_filter = ["status", "personal_data", "company__country"]
     search_fields = ["reference", "company__name", "policy__number"]
-    readonly_fields = ["reference", "playbook_version", "created_at"]
+    exclude = ["playbook_snapshot"]
     inlines = [StepInline]
 
 

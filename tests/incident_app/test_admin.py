@@ -40,3 +40,19 @@ def test_it_keeps_people_without_staff_rights_out(client_for, manager, broker, a
         response = client_for(user).get(reverse("admin:coverage_policy_changelist"))
         assert response.status_code == 302
         assert "/admin/login/" in response.url
+
+
+def test_it_shows_incidents_without_letting_staff_change_their_facts(client_for, staff, demo):
+    from incident_app.models import Incident
+
+    incident = Incident.objects.first()
+    url = reverse("admin:incident_app_incident_change", args=[incident.pk])
+    client = client_for(staff)
+    page = client.get(url).text
+    assert incident.reference in page
+    assert 'name="discovered_at_0"' not in page
+    before = incident.discovered_at
+    response = client.post(url, {"discovered_at_0": "2026-01-01", "discovered_at_1": "00:00:00"})
+    assert response.status_code == 403
+    incident.refresh_from_db()
+    assert incident.discovered_at == before
