@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from incident_app.models import Evidence, Incident, JournalEntry, Step
+from incident_app.models import Evidence, Incident, JournalEntry, Step, journal_language
 
 from .indemnity import (
     CENT,
@@ -675,16 +675,19 @@ def record_cost(
             except ValidationError as error:
                 raise ValidationError({"invoice": error.messages}) from error
         cost.save()
+        with journal_language(incident) as language:
+            text = _(
+                "Coût enregistré : %(supplier)s, %(amount)s (%(counted)s), garantie « %(label)s »."
+            ) % {
+                "supplier": cost.supplier,
+                "amount": format_eur(cost.amount, language),
+                "counted": cost.get_counted_display(),
+                "label": guarantee.get_kind_display(),
+            }
         JournalEntry.append(
             incident,
             JournalEntry.Kind.COST_RECORDED,
-            _("Coût enregistré : %(supplier)s, %(amount)s (%(counted)s), garantie « %(label)s ».")
-            % {
-                "supplier": cost.supplier,
-                "amount": format_eur(cost.amount, "fr"),
-                "counted": cost.get_counted_display(),
-                "label": guarantee.get_kind_display(),
-            },
+            text,
             actor=user,
             data={
                 "cost": cost.pk,
@@ -719,14 +722,15 @@ def withdraw_cost(cost: Cost, *, user, reason: str, now: datetime | None = None)
     cost.withdrawn_by = user
     cost.withdrawn_reason = reason[:500]
     cost.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    text = _(
-        "Coût retiré : %(supplier)s, %(amount)s, garantie « %(label)s ». Motif : %(reason)s"
-    ) % {
-        "supplier": cost.supplier,
-        "amount": format_eur(cost.amount, "fr"),
-        "label": cost.guarantee.get_kind_display(),
-        "reason": cost.withdrawn_reason,
-    }
+    with journal_language(cost.incident) as language:
+        text = _(
+            "Coût retiré : %(supplier)s, %(amount)s, garantie « %(label)s ». Motif : %(reason)s"
+        ) % {
+            "supplier": cost.supplier,
+            "amount": format_eur(cost.amount, language),
+            "label": cost.guarantee.get_kind_display(),
+            "reason": cost.withdrawn_reason,
+        }
     JournalEntry.append(
         cost.incident,
         # A withdrawal changes the recorded costs: it is journaled under the same kind.
@@ -790,18 +794,19 @@ def save_business_interruption(
             raise ValidationError(errors)
         record.save()
         after = _interruption_data(record)
-        JournalEntry.append(
-            incident,
-            JournalEntry.Kind.COST_RECORDED,
-            (
+        with journal_language(incident):
+            text = (
                 _("Interruption d'activité en cours depuis le %(start)s.")
                 if record.ongoing
                 else _("Interruption d'activité du %(start)s au %(end)s.")
-            )
-            % {
+            ) % {
                 "start": _local(record.started_at, incident),
                 "end": _local(record.ended_at, incident) if record.ended_at else "",
-            },
+            }
+        JournalEntry.append(
+            incident,
+            JournalEntry.Kind.COST_RECORDED,
+            text,
             actor=user,
             data={"business_interruption": after, "before": before},
         )
@@ -829,12 +834,15 @@ def attest_condition(
             attested_by=user,
             attested_at=now or timezone.now(),
         )
+        with journal_language(incident):
+            text = _("Condition de la garantie « %(label)s » attestée : %(condition)s") % {
+                "label": guarantee.get_kind_display(),
+                "condition": guarantee.conditions.strip(),
+            }
         JournalEntry.append(
             incident,
             JournalEntry.Kind.NOTE,
-            _("Condition de la garantie « %(label)s » attestée : %(condition)s")
-            % {"label": guarantee.get_kind_display(), "condition": guarantee.conditions.strip()}
-            + (f" — {statement}" if statement else ""),
+            text + (f" — {statement}" if statement else ""),
             actor=user,
             data={
                 "condition_attested": guarantee.kind,

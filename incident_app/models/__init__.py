@@ -2,7 +2,7 @@ from .accounts import Membership, Organisation, User
 from .dossiers import ClaimDossier
 from .evidence import Evidence
 from .incidents import Incident, Step
-from .journal import JournalEntry, JournalIsAppendOnly, verify_chain
+from .journal import JournalEntry, JournalIsAppendOnly, journal_language, verify_chain
 from .reminders import Notification, Reminder, ReminderPreference, SweepRun
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "Step",
     "SweepRun",
     "User",
+    "journal_language",
     "verify_chain",
 ]

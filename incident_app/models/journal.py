@@ -2,11 +2,12 @@
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .incidents import Incident
@@ -24,6 +25,20 @@ class JournalQuerySet(models.QuerySet):
 
     def delete(self):
         raise JournalIsAppendOnly("Journal entries are never deleted.")
+
+
+@contextmanager
+def journal_language(incident):
+    """Write the journal's texts in the company's language, whoever writes them.
+
+    The journal is one record of the incident, read by the company, its broker and its
+    insurer: it stays in one language rather than in each writer's. Texts are built inside
+    the block (a stored text cannot be translated afterwards); the block gives the language
+    for what the catalogue does not hold, such as step titles.
+    """
+    language = incident.company.language
+    with translation.override(language):
+        yield language
 
 
 class JournalEntry(models.Model):

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import Incident, JournalEntry
+from ..models import Incident, JournalEntry, journal_language
 
 AUDIENCES = {
     "staff": gettext_lazy("Salariés"),
@@ -95,11 +95,15 @@ def mark_sent(incident: Incident, *, audience: str, lang: str, text: str, user) 
         raise ValidationError(_("Choisissez la langue du message."), code="language")
     if not text:
         raise ValidationError(_("Le message envoyé est vide."), code="empty")
+    with journal_language(incident):
+        entry = _("Message envoyé (%(audience)s) :\n%(text)s") % {
+            "audience": AUDIENCES[audience],
+            "text": text,
+        }
     return JournalEntry.append(
         incident,
         JournalEntry.Kind.COMMUNICATION_SENT,
-        _("Message envoyé (%(audience)s) :\n%(text)s")
-        % {"audience": AUDIENCES[audience], "text": text},
+        entry,
         actor=user,
         data={"audience": audience, "lang": lang, "text": text},
     )

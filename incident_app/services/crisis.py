@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from ..models import Incident, JournalEntry, Membership, Step, User
+from ..models import Incident, JournalEntry, Membership, Step, User, journal_language
 
 
 def crisis_cell(company):
@@ -52,10 +52,12 @@ def invite_member(incident: Incident, *, email: str, inviter, base_url: str, fir
             code="already_member",
         )
     Membership.objects.create(user=user, organisation=company, role=Membership.Role.MEMBER)
+    with journal_language(incident):
+        text = _("%(email)s invité dans la cellule de crise.") % {"email": email}
     JournalEntry.append(
         incident,
         JournalEntry.Kind.MEMBER_INVITED,
-        _("%(email)s invité dans la cellule de crise.") % {"email": email},
+        text,
         actor=inviter,
         data={"email": email, "user": user.pk, "new_account": created},
     )
@@ -93,13 +95,15 @@ def assign_step(step: Step, *, assignee, actor) -> Step:
         return step
     step.assignee = assignee
     step.save(update_fields=["assignee"])
-    if assignee is None:
-        text = _("Étape « %(title)s » : plus confiée à personne.") % {"title": step.text("title")}
-    else:
-        text = _("Étape « %(title)s » confiée à %(who)s.") % {
-            "title": step.text("title"),
-            "who": assignee.display_name,
-        }
+    with journal_language(step.incident) as language:
+        title = step.text("title", language)
+        if assignee is None:
+            text = _("Étape « %(title)s » : plus confiée à personne.") % {"title": title}
+        else:
+            text = _("Étape « %(title)s » confiée à %(who)s.") % {
+                "title": title,
+                "who": assignee.display_name,
+            }
     JournalEntry.append(
         step.incident,
         JournalEntry.Kind.STEP_ASSIGNED,

@@ -20,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Evidence, Incident, JournalEntry
+from ..models import Evidence, Incident, JournalEntry, journal_language
 
 # Binary types recognised by their magic bytes (the ``filetype`` library), whatever the
 # extension says. ZIP is how encrypted samples are kept: their bytes look random and their
@@ -212,11 +212,16 @@ def add_evidence(
         evidence.file.save(name, upload, save=False)
         try:
             evidence.save()
+            with journal_language(incident):
+                text = _("Preuve ajoutée : %(name)s (%(size)s), SHA-256 %(sha)s.") % {
+                    "name": name,
+                    "size": filesizeformat(size),
+                    "sha": sha256,
+                }
             JournalEntry.append(
                 incident,
                 JournalEntry.Kind.EVIDENCE_ADDED,
-                _("Preuve ajoutée : %(name)s (%(size)s), SHA-256 %(sha)s.")
-                % {"name": name, "size": filesizeformat(size), "sha": sha256},
+                text,
                 actor=user,
                 data={
                     "evidence": evidence.pk,
@@ -252,11 +257,16 @@ def withdraw_evidence(evidence: Evidence, *, user, reason: str, now=None) -> Evi
     evidence.withdrawn_by = user
     evidence.withdrawn_reason = reason[:500]
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    with journal_language(evidence.incident):
+        text = _("Preuve retirée : %(name)s (SHA-256 %(sha)s). Motif : %(reason)s") % {
+            "name": evidence.original_name,
+            "sha": evidence.sha256,
+            "reason": reason,
+        }
     JournalEntry.append(
         evidence.incident,
         JournalEntry.Kind.EVIDENCE_WITHDRAWN,
-        _("Preuve retirée : %(name)s (SHA-256 %(sha)s). Motif : %(reason)s")
-        % {"name": evidence.original_name, "sha": evidence.sha256, "reason": reason},
+        text,
         actor=user,
         data={"evidence": evidence.pk, "sha256": evidence.sha256, "reason": reason},
     )

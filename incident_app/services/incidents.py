@@ -7,7 +7,7 @@ from playbooks import engine
 from playbooks.engine import IncidentFacts, load_playbook, plan
 from playbooks.loader import Playbook
 
-from ..models import Incident, JournalEntry, Step
+from ..models import Incident, JournalEntry, Step, journal_language
 from . import reminders
 
 
@@ -74,14 +74,15 @@ def open_incident(
         )
         for planned in plan(facts_of(incident), playbook)
     )
+    with journal_language(incident):
+        text = _("Incident déclaré : %(kinds)s, découvert le %(discovered)s.") % {
+            "kinds": ", ".join(incident.kind_labels()),
+            "discovered": discovered_at.astimezone(company.zone).strftime("%Y-%m-%d %H:%M %Z"),
+        }
     JournalEntry.append(
         incident,
         JournalEntry.Kind.DECLARED,
-        _("Incident déclaré : %(kinds)s, découvert le %(discovered)s.")
-        % {
-            "kinds": ", ".join(incident.kind_labels()),
-            "discovered": discovered_at.astimezone(company.zone).strftime("%Y-%m-%d %H:%M %Z"),
-        },
+        text,
         actor=declared_by,
         data={
             "kinds": list(kinds),
@@ -118,6 +119,7 @@ def replan(incident: Incident, *, actor, reason: str) -> engine.Change:
 
     Nothing recorded is lost: a step done or marked not applicable keeps its record, and a
     step that no longer applies is hidden (``applicable=False``), never deleted.
+    ``reason`` opens the journal text: write it within ``journal_language(incident)``.
     """
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     existing = {step.key: step for step in incident.steps.all()}
@@ -151,7 +153,7 @@ def replan(incident: Incident, *, actor, reason: str) -> engine.Change:
         JournalEntry.append(
             incident,
             JournalEntry.Kind.PLAN_CHANGED,
-            reason + " " + " ".join(change.explain("fr")),
+            reason + " " + " ".join(change.explain(incident.company.language)),
             actor=actor,
             data={
                 "added": change.added,
@@ -185,19 +187,25 @@ def correct_facts(incident: Incident, *, actor, **facts) -> engine.Change | None
     if not changed:
         return None
     incident.save()
-    labels = {name: str(Incident._meta.get_field(name).verbose_name) for name in changed}
+    with journal_language(incident):
+        text = "; ".join(
+            _("%(field)s : %(old)s → %(new)s")
+            % {
+                "field": Incident._meta.get_field(name).verbose_name,
+                "old": _display(old),
+                "new": _display(new),
+            }
+            for name, (old, new) in changed.items()
+        )
+        reason = _("Faits corrigés.")
     JournalEntry.append(
         incident,
         JournalEntry.Kind.FACT_CORRECTED,
-        "; ".join(
-            _("%(field)s : %(old)s → %(new)s")
-            % {"field": labels[name], "old": _display(old), "new": _display(new)}
-            for name, (old, new) in changed.items()
-        ),
+        text,
         actor=actor,
         data={name: {"old": old, "new": new} for name, (old, new) in changed.items()},
     )
-    return replan(incident, actor=actor, reason=_("Faits corrigés."))
+    return replan(incident, actor=actor, reason=reason)
 
 
 def _display(value) -> str:

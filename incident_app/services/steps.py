@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import JournalEntry, Step
+from ..models import JournalEntry, Step, journal_language
 from . import evidence, reminders
 
 
@@ -49,7 +49,7 @@ def complete_step(
     JournalEntry.append(
         step.incident,
         JournalEntry.Kind.STEP_DONE,
-        _("Étape « %(title)s » faite.") % {"title": step.text("title")},
+        _done_text(step),
         actor=user,
         occurred_at=done_at,
         data={
@@ -94,11 +94,15 @@ def mark_not_applicable(step: Step, *, user, reason: str, now=None) -> Step:
     step.recorded_at = now
     step.done_by = user
     step.save(update_fields=["status", "not_applicable_reason", "recorded_at", "done_by"])
+    with journal_language(step.incident) as language:
+        text = _("Étape « %(title)s » sans objet : %(reason)s") % {
+            "title": step.text("title", language),
+            "reason": reason,
+        }
     JournalEntry.append(
         step.incident,
         JournalEntry.Kind.STEP_NOT_APPLICABLE,
-        _("Étape « %(title)s » sans objet : %(reason)s")
-        % {"title": step.text("title"), "reason": reason},
+        text,
         actor=user,
         data={"step": step.key, "reason": reason},
     )
@@ -121,8 +125,9 @@ def _after_change(step: Step) -> None:
 
     incident = step.incident
     if incident.steps.filter(definition__rule__anchor=step.key).exists():
-        replan(
-            incident,
-            actor=None,
-            reason=_("Étape « %(title)s » faite.") % {"title": step.text("title")},
-        )
+        replan(incident, actor=None, reason=_done_text(step))
+
+
+def _done_text(step: Step) -> str:
+    with journal_language(step.incident) as language:
+        return _("Étape « %(title)s » faite.") % {"title": step.text("title", language)}

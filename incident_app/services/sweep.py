@@ -20,10 +20,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import JournalEntry, Notification, Reminder, SweepRun
+from ..models import JournalEntry, Notification, Reminder, SweepRun, journal_language
 from . import bell, dossier, notify, reminders
 
 logger = logging.getLogger(__name__)
@@ -181,8 +181,8 @@ def _process(reminder: Reminder, now, audience=None) -> int | None:
 def _journal(reminder: Reminder, made) -> None:
     step = reminder.step
     incident = step.incident
-    with translation.override(incident.company.language):
-        title = step.text("title", incident.company.language)
+    with journal_language(incident) as language:
+        title = step.text("title", language)
         people = sorted({m.notification.user.display_name for m in made})
         if reminder.is_overdue_notice:
             kind = JournalEntry.Kind.DEADLINE_MISSED

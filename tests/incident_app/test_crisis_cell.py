@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -101,6 +102,22 @@ def test_it_entrusts_a_step_to_a_member(client_for, manager, member, incident):
     assert f'<option value="{member.pk}" selected>' in cell
     step_page = client.get(reverse("step_detail", args=[incident.reference, "complaint"])).text
     assert "Confiée à Karim" in step_page
+
+
+def test_it_journals_the_assignment_in_the_company_language(client_for, manager, member, incident):
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(assign_url(incident, "complaint"), {"assignee": member.pk})
+    client.post(assign_url(incident, "complaint"), {"assignee": ""})
+    texts = list(
+        incident.journal.filter(kind=JournalEntry.Kind.STEP_ASSIGNED)
+        .order_by("seq")
+        .values_list("text", flat=True)
+    )
+    assert texts == [
+        "Étape « Porter plainte » confiée à Karim.",
+        "Étape « Porter plainte » : plus confiée à personne.",
+    ]
 
 
 def test_it_lists_who_does_what_with_a_choice_per_open_step_for_the_manager(

@@ -73,6 +73,16 @@ def test_it_moves_deadlines_and_reminders_when_discovery_is_corrected(incident, 
     assert verify_chain(incident) is None
 
 
+def test_it_explains_the_new_plan_in_the_company_language(company, incident, manager):
+    company.language = "en"
+    company.save(update_fields=["language"])
+    correct_facts(
+        incident, actor=manager, discovered_at=incident.discovered_at - timedelta(hours=10)
+    )
+    entry = incident.journal.get(kind=JournalEntry.Kind.PLAN_CHANGED)
+    assert entry.text == "Facts corrected. " + " ".join(entry.data["explanation"]["en"])
+
+
 def test_it_adds_the_data_protection_step_when_personal_data_turns_out_at_risk(
     friday_night, manager
 ):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -199,3 +200,26 @@ def test_it_sends_a_plain_get_back_to_the_step(client_for, manager, incident):
     response = client_for(manager).get(url(incident, "isolate"))
     assert response.status_code == 302
     assert response.url == reverse("step_detail", args=[incident.reference, "isolate"])
+
+
+def test_it_writes_the_journal_in_the_company_language_whoever_records(
+    client_for, manager, incident
+):
+    """The journal is one record: an English-speaking user still writes it in French here."""
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(url(incident, "complaint"), {"proof_reference": "PV-1"}, follow=True)
+    # The page itself answers in the user's language.
+    assert "Step “File a police complaint” recorded." in response.text.replace("&quot;", '"')
+    entry = incident.journal.get(kind=JournalEntry.Kind.STEP_DONE)
+    assert entry.text == "Étape « Porter plainte » faite."
+
+
+def test_it_writes_the_journal_in_english_for_an_english_speaking_company(
+    client_for, company, manager, incident
+):
+    company.language = "en"
+    company.save(update_fields=["language"])
+    client_for(manager).post(url(incident, "complaint"), {"proof_reference": "PV-1"})
+    entry = incident.journal.get(kind=JournalEntry.Kind.STEP_DONE)
+    assert entry.text == "Step “File a police complaint” done."
