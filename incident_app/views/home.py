@@ -2,7 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Min, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 
 from ..access import home_kind, visible_incidents
 from ..models import Membership, Step
@@ -61,17 +64,24 @@ def insurer_home(request):
         policy__insurer__memberships__role="auditor",
     )
     steps = Step.objects.filter(incident__in=incidents, applicable=True, due_at__isnull=False)
-    by_key = (
-        steps.values("key")
+    language = (get_language() or "fr")[:2]
+    # One row per step as the reader knows it, by its title: a step whose title names the
+    # authority (the CNIL in France, the CNPD in Luxembourg) has one row per authority.
+    by_step = (
+        steps.annotate(
+            title=Coalesce(KT(f"definition__title__{language}"), KT("definition__title__fr"))
+        )
+        .values("key", "title")
         .annotate(
             total=Count("id"),
             done=Count("id", filter=Q(status="done")),
             late=Count("id", filter=Q(status="done", done_at__gt=F("due_at"))),
+            first=Min("order"),
         )
-        .order_by("key")
+        .order_by("first", "title")
     )
     return render(
         request,
         "incident_app/insurer_home.html",
-        {"incidents": _with_progress(incidents), "compliance": by_key},
+        {"incidents": _with_progress(incidents), "compliance": by_step},
     )

@@ -115,6 +115,9 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
             # The steps were just read: joining them again would decode each definition twice.
             if item.step_id in steps_by_id:
                 item.step = steps_by_id[item.step_id]
+                # A step that no longer applies is not in the list, so not decorated: its
+                # evidence is still shown under its title.
+                item.step.title_text = item.step.text("title", language)
         return evidence
 
     journal = list(incident.journal.order_by("-seq")[:JOURNAL_PREVIEW])

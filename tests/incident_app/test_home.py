@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -50,4 +51,16 @@ def test_it_shows_the_auditor_compliance_of_its_portfolio(
     response = client_for(auditor).get(reverse("insurer_home"))
     assert incident.reference in response.text
     assert other_incident.reference not in response.text
-    assert "complaint" in response.text
+    assert '<th scope="row">Porter plainte</th>' in response.text
+
+
+def test_it_names_the_audited_steps_by_their_title_in_the_readers_language(
+    client_for, auditor, incident
+):
+    client = client_for(auditor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(reverse("insurer_home")).text
+    assert '<th scope="row">File a police complaint</th>' in text
+    assert '<th scope="row">Notify the data breach to the CNIL</th>' in text
+    assert "dpa_notification" not in text
+    assert '<th scope="row">complaint</th>' not in text

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from coverage.models import Guarantee
 from coverage.services import record_cost
 from incident_app.models import Incident, JournalEntry
 from incident_app.services.evidence import add_evidence
-from incident_app.services.incidents import open_incident
+from incident_app.services.incidents import correct_facts, open_incident
 from incident_app.services.steps import complete_step
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +254,26 @@ def test_it_gives_every_element_of_the_page_its_own_id(client_for, manager, inci
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     assert 'for="upload_files"' in html and 'id="upload_files"' in html
+
+
+def test_it_names_the_step_of_each_evidence_by_its_title(client_for, manager, incident):
+    complaint = incident.steps.get(key="complaint")
+    add_evidence(
+        incident, SimpleUploadedFile("pv.png", PNG, "image/png"), user=manager, step=complaint
+    )
+    dpa = incident.steps.get(key="dpa_notification")
+    add_evidence(
+        incident, SimpleUploadedFile("cnil.png", PNG + b"1", "image/png"), user=manager, step=dpa
+    )
+    # A step that no longer applies leaves the list; its evidence stays, under its title.
+    correct_facts(incident, actor=manager, personal_data="no")
+    assert not incident.steps.get(key="dpa_notification").applicable
+    client = client_for(manager)
+    evidence = re.search(r'<section id="evidence".*?</section>', page(client, incident).text, re.S)
+    assert "· Porter plainte</span>" in evidence.group(0)
+    assert "· Notifier la violation de données à la CNIL</span>" in evidence.group(0)
+    assert "· complaint</span>" not in evidence.group(0)
+    assert "· dpa_notification</span>" not in evidence.group(0)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    evidence = re.search(r'<section id="evidence".*?</section>', page(client, incident).text, re.S)
+    assert "· File a police complaint</span>" in evidence.group(0)
