@@ -1,11 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from coverage import views as coverage
 
-from .views import calendar, crisis, declare, dossier, evidence, home, incident, notifications
+from .views import (
+    account,
+    calendar,
+    crisis,
+    declare,
+    dossier,
+    evidence,
+    home,
+    incident,
+    notifications,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -87,11 +96,7 @@ urlpatterns = [
         coverage.condition_attest,
         name="condition_attest",
     ),
-    path(
-        "compte/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("compte/login/", account.LoginView.as_view(), name="login"),
     path("compte/", include("django.contrib.auth.urls")),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/cloche/", notifications.notification_bell, name="notification_bell"),
@@ -108,7 +113,7 @@ urlpatterns = [
     ),
     path("calendrier/", calendar.calendar_settings, name="calendar"),
     path("calendrier/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
