@@ -298,8 +298,15 @@ def create_incidents(companies, existing: int, missing: int):
             Evidence.objects.bulk_create(evidence, batch_size=2000)
             Cost.objects.bulk_create(costs, batch_size=2000)
             # The chain is hashed here, after the evidence has its keys.
-            chain(entries, GENESIS_HASH)
+            heads = chain(entries, GENESIS_HASH)
             JournalEntry.objects.bulk_create(entries, batch_size=2000)
+            # The head on the incident, as ``JournalEntry.append`` keeps it, so the
+            # journals verify and the benchmark's appends go on from their last entry.
+            for incident in incidents:
+                incident.journal_head_seq, incident.journal_head_hash = heads[incident.pk]
+            Incident.objects.bulk_update(
+                incidents, ["journal_head_seq", "journal_head_hash"], batch_size=2000
+            )
         print(f"  {numbers.stop - existing}/{missing}", flush=True)
 
 
@@ -369,13 +376,17 @@ def incident_history(incident, steps, rng):
 
 
 def chain(entries, genesis):
-    """Hash the entries in order, per incident, as ``JournalEntry.append`` would."""
-    previous = {}
+    """Hash the entries in order, per incident, as ``JournalEntry.append`` would.
+
+    Returns each incident's head: the seq and hash of its last entry.
+    """
+    heads = {}
     for entry in entries:
         entry.data = json.loads(json.dumps(entry.data))
-        entry.prev_hash = previous.get(entry.incident_id, genesis)
+        entry.prev_hash = heads[entry.incident_id][1] if entry.incident_id in heads else genesis
         entry.hash = entry.compute_hash()
-        previous[entry.incident_id] = entry.hash
+        heads[entry.incident_id] = (entry.seq, entry.hash)
+    return heads
 
 
 def work_plan(companies, gets: int, posts: int):

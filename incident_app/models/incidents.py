@@ -35,6 +35,9 @@ class IncidentQuerySet(models.QuerySet):
         )
 
 
+JOURNAL_HEAD_FIELDS = ("journal_head_seq", "journal_head_hash")
+
+
 class Incident(models.Model):
     """A cyberattack a company declared, anchored on when it found out."""
 
@@ -124,6 +127,11 @@ class Incident(models.Model):
     # One-time token of the declaration form: a double-click or a resubmitted form finds the
     # incident already opened instead of opening a second one.
     declaration_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The end of the journal's hash chain: number and hash of its last entry, moved by
+    # JournalEntry.append in the same transaction as the entry. The links between entries
+    # show an entry changed or removed among others; only this shows the newest ones removed.
+    journal_head_seq = models.PositiveIntegerField(default=0, editable=False)
+    journal_head_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -137,6 +145,14 @@ class Incident(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Only JournalEntry.append moves the journal's head, under the incident's row
+            # lock: saving an incident read before an append must not wind the head back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in JOURNAL_HEAD_FIELDS
+            ]
         super().save(*args, **kwargs)
         if not self.reference:
             self.reference = f"RIP-{self.created_at.year}-{self.pk:05d}"

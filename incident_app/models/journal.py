@@ -3,6 +3,7 @@
 import hashlib
 import json
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -134,18 +135,23 @@ class JournalEntry(models.Model):
 
     @classmethod
     def append(cls, incident, kind, text, *, actor=None, data=None, occurred_at=None):
-        """Add an entry at the end of the incident's chain."""
+        """Add an entry at the end of the incident's chain and move the chain's head to it."""
         # Within a caller's transaction, no savepoint: a failure here fails the caller.
         with transaction.atomic(savepoint=False):
             # Lock the incident row so writers append one after the other (a no-op on SQLite,
-            # whose writes are serialised anyway).
-            Incident.objects.select_for_update().filter(pk=incident.pk).exists()
-            last = cls.objects.filter(incident=incident).order_by("-seq").first()
+            # whose writes are serialised anyway), and read the head there: the chain goes on
+            # from what was last recorded, so removed entries stay missing in the chain.
+            head_seq, head_hash = (
+                Incident.objects.select_for_update()
+                .filter(pk=incident.pk)
+                .values_list("journal_head_seq", "journal_head_hash")
+                .get()
+            )
             # Round-trip through JSON so the hash is computed on what the database returns.
             data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
             entry = cls(
                 incident=incident,
-                seq=(last.seq + 1) if last else 1,
+                seq=head_seq + 1,
                 created_at=timezone.now(),
                 occurred_at=occurred_at,
                 actor=actor,
@@ -153,27 +159,76 @@ class JournalEntry(models.Model):
                 kind=kind,
                 text=text,
                 data=data,
-                prev_hash=last.hash if last else GENESIS_HASH,
+                prev_hash=head_hash if head_seq else GENESIS_HASH,
             )
             entry.hash = entry.compute_hash()
             entry.save()
+            Incident.objects.filter(pk=incident.pk).update(
+                journal_head_seq=entry.seq, journal_head_hash=entry.hash
+            )
+            incident.journal_head_seq, incident.journal_head_hash = entry.seq, entry.hash
             return entry
 
 
-def verify_chain(incident) -> JournalEntry | None:
-    """Return the first entry whose chain is broken, or None when the journal is intact."""
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where an incident's journal stops being what was recorded.
+
+    Either ``entry`` (number ``seq``) no longer matches its hash, the previous entry or the
+    head, or, when ``entry`` is None, the entries from ``seq`` to ``head_seq`` are missing:
+    the journal was truncated.
+    """
+
+    seq: int
+    entry: JournalEntry | None
+    head_seq: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.entry is None
+
+    @property
+    def missing(self) -> int:
+        """How many entries are missing at the end of a truncated journal."""
+        return self.head_seq - self.seq + 1 if self.truncated else 0
+
+
+def verify_chain(incident) -> ChainBreak | None:
+    """Return where the journal is broken, or None when it is intact.
+
+    Each entry must follow the previous one, and the last must be the head kept on the
+    incident: removing the newest entries, or all of them, is seen too.
+    """
     expected_prev = GENESIS_HASH
     expected_seq = 1
-    # One plain query (a server-side cursor costs several round trips), and the incident
-    # given rather than joined: joining it would decode its playbook snapshot for each entry.
-    for entry in JournalEntry.objects.filter(incident=incident).order_by("seq"):
+    head_seq = None
+    # One plain query (a server-side cursor costs several round trips), and of the incident
+    # only its head: selecting it whole would decode its playbook snapshot for each entry.
+    # The head is read in the same statement as the entries, so an append running meanwhile
+    # cannot pass for an entry beyond the head or a missing one.
+    entries = (
+        JournalEntry.objects.filter(incident=incident)
+        .annotate(
+            head_seq=models.F("incident__journal_head_seq"),
+            head_hash=models.F("incident__journal_head_hash"),
+        )
+        .order_by("seq")
+    )
+    for entry in entries:
         entry.incident = incident
+        head_seq = entry.head_seq
         if (
             entry.seq != expected_seq
             or entry.prev_hash != expected_prev
             or entry.hash != entry.compute_hash()
+            or entry.seq > head_seq
+            or (entry.seq == head_seq and entry.hash != entry.head_hash)
         ):
-            return entry
+            return ChainBreak(seq=entry.seq, entry=entry, head_seq=head_seq)
         expected_prev = entry.hash
         expected_seq += 1
+    if head_seq is None:
+        head_seq = Incident.objects.values_list("journal_head_seq", flat=True).get(pk=incident.pk)
+    if expected_seq <= head_seq:
+        return ChainBreak(seq=expected_seq, entry=None, head_seq=head_seq)
     return None

@@ -236,3 +236,16 @@ def test_the_sweep_gives_up_a_rendering_that_keeps_dying(incident, manager, sent
     dossier.refresh_from_db()
     assert dossier.status == ClaimDossier.Status.FAILED
     assert f"after {dossier_service.MAX_ATTEMPTS} attempts" in dossier.error
+
+
+def test_it_says_when_the_end_of_the_journal_was_removed(eventful_incident, manager, sent):
+    last = eventful_incident.journal.order_by("-seq").first()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM incident_app_journalentry WHERE id = %s", [last.pk])
+    dossier, _ = dossier_service.request_dossier(eventful_incident, manager)
+    text = pdf_text(pdf_bytes(dossier_service.render_dossier(dossier.pk)))
+    assert "Vérification du journal : chaîne rompue." in text
+    assert f"n° {last.seq}, manque" in text
+    assert "chaîne intacte" not in text

@@ -1,8 +1,12 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
-from incident_app.models import JournalEntry, JournalIsAppendOnly, verify_chain
+from incident_app.models import Incident, JournalEntry, JournalIsAppendOnly, verify_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +74,112 @@ def test_the_command_names_the_first_broken_entry(incident, other_incident, mana
     assert exit_info.value.code == 1
     assert f"{incident.reference} #2" in capsys.readouterr().err
     call_command("verify_journal", other_incident.reference)
+
+
+def delete_entries(incident, *, from_seq=1):
+    """Remove entries behind the model's back, as someone with database access could."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {JournalEntry._meta.db_table} WHERE incident_id = %s AND seq >= %s",
+            [incident.pk, from_seq],
+        )
+
+
+def test_it_keeps_the_head_of_the_chain_on_the_incident(incident, manager):
+    note = JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Box isolée.", actor=manager)
+    stored = Incident.objects.get(pk=incident.pk)
+    assert (stored.journal_head_seq, stored.journal_head_hash) == (note.seq, note.hash)
+    assert verify_chain(stored) is None
+
+
+def test_it_catches_the_newest_entry_removed(incident, manager):
+    for text in ("un", "deux"):
+        JournalEntry.append(incident, JournalEntry.Kind.NOTE, text, actor=manager)
+    delete_entries(incident, from_seq=3)
+    broken = verify_chain(incident)
+    assert broken is not None and broken.truncated
+    assert (broken.seq, broken.head_seq, broken.missing) == (3, 3, 1)
+
+
+def test_it_catches_every_entry_removed(incident, manager):
+    JournalEntry.append(incident, JournalEntry.Kind.NOTE, "un", actor=manager)
+    delete_entries(incident)
+    broken = verify_chain(incident)
+    assert broken is not None and broken.truncated
+    assert (broken.seq, broken.head_seq, broken.missing) == (1, 2, 2)
+
+
+def test_it_still_catches_the_removed_entry_once_the_journal_goes_on(incident, manager):
+    JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Rançon demandée.", actor=manager)
+    delete_entries(incident, from_seq=2)
+    note = JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Expert sur site.", actor=manager)
+    # The chain goes on from the head, not from what remains: the gap stays visible.
+    assert note.seq == 3
+    broken = verify_chain(incident)
+    assert broken is not None and not broken.truncated and broken.seq == 3
+
+
+def test_it_catches_the_newest_entry_rewritten_with_a_valid_chain(incident, manager):
+    JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Rançon refusée.", actor=manager)
+    last = incident.journal.get(seq=2)
+    delete_entries(incident, from_seq=2)
+    forged = JournalEntry(
+        incident=incident,
+        seq=2,
+        created_at=last.created_at,
+        actor=manager,
+        actor_label=last.actor_label,
+        kind=last.kind,
+        text="Rançon payée.",
+        prev_hash=last.prev_hash,
+    )
+    forged.hash = forged.compute_hash()
+    forged.save()
+    broken = verify_chain(incident)
+    assert broken is not None and not broken.truncated and broken.seq == 2
+
+
+def test_an_incident_without_entries_is_intact(incident):
+    Incident.objects.filter(pk=incident.pk).update(journal_head_seq=0, journal_head_hash="")
+    delete_entries(incident)
+    assert verify_chain(incident) is None
+
+
+def test_the_command_says_the_tail_is_missing(incident, other_incident, manager, capsys):
+    JournalEntry.append(incident, JournalEntry.Kind.NOTE, "note", actor=manager)
+    delete_entries(incident, from_seq=2)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_journal")
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert f"BROKEN {incident.reference}" in err
+    assert "the tail is missing" in err and "ends at #1" in err
+    assert other_incident.reference not in err
+
+
+def test_the_journal_page_says_the_journal_was_truncated(client_for, manager, incident):
+    for text in ("un", "deux", "trois"):
+        JournalEntry.append(incident, JournalEntry.Kind.NOTE, text, actor=manager)
+    delete_entries(incident, from_seq=3)
+    response = client_for(manager).get(reverse("journal_note", args=[incident.reference]))
+    assert response.status_code == 200
+    assert "Le journal a été tronqué" in response.text
+    assert "n° 3 à 4" in response.text
+    assert "Journal intact" not in response.text
+
+
+def test_a_full_save_of_a_stale_incident_keeps_the_head(incident, manager):
+    stale = Incident.objects.get(pk=incident.pk)
+    JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Expert sur site.", actor=manager)
+    stale.description = "Serveurs chiffrés."
+    stale.save()
+    assert verify_chain(incident) is None
+
+
+def test_the_migration_sets_the_head_from_the_last_entry(incident, manager):
+    migration = importlib.import_module("incident_app.migrations.0008_journal_head_from_last_entry")
+    JournalEntry.append(incident, JournalEntry.Kind.NOTE, "note", actor=manager)
+    Incident.objects.update(journal_head_seq=0, journal_head_hash="")
+    migration.set_journal_heads(apps, None)
+    assert verify_chain(incident) is None
+    assert Incident.objects.get(pk=incident.pk).journal_head_seq == 2

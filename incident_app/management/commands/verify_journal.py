@@ -8,7 +8,10 @@ from incident_app.models import Incident, verify_chain
 
 
 class Command(BaseCommand):
-    help = "Verifies the tamper-evident journal; exits 1 naming the first broken entry."
+    help = (
+        "Verifies the tamper-evident journal; exits 1 naming the first broken entry or the "
+        "missing tail."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("references", nargs="*", help="Incident references (default: all).")
@@ -25,9 +28,18 @@ class Command(BaseCommand):
         checked = 0
         for incident in incidents.iterator():
             checked += 1
-            entry = verify_chain(incident)
-            if entry is not None:
-                broken += 1
+            verdict = verify_chain(incident)
+            if verdict is None:
+                continue
+            broken += 1
+            if verdict.truncated:
+                self.stderr.write(
+                    f"BROKEN {incident.reference}: the tail is missing, the journal ends at "
+                    f"#{verdict.seq - 1} but its last recorded entry is #{verdict.head_seq}: "
+                    "the journal was truncated."
+                )
+            else:
+                entry = verdict.entry
                 self.stderr.write(
                     f"BROKEN {incident.reference} #{entry.seq} "
                     f"({entry.kind}, {entry.created_at.isoformat()}): the journal was altered "
