@@ -733,13 +733,11 @@ def withdraw_cost(cost: Cost, *, user, reason: str, now: datetime | None = None)
         }
     JournalEntry.append(
         cost.incident,
-        # A withdrawal changes the recorded costs: it is journaled under the same kind.
-        JournalEntry.Kind.COST_RECORDED,
+        JournalEntry.Kind.COST_WITHDRAWN,
         text,
         actor=user,
         data={
             "cost": cost.pk,
-            "withdrawn": True,
             "guarantee": cost.guarantee.kind,
             "amount": _decimal(cost.amount),
             "reason": cost.withdrawn_reason,

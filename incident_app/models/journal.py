@@ -64,6 +64,7 @@ class JournalEntry(models.Model):
         MEMBER_INVITED = "member_invited", _("Membre invité")
         COMMUNICATION_SENT = "communication_sent", _("Communication envoyée")
         COST_RECORDED = "cost_recorded", _("Coût enregistré")
+        COST_WITHDRAWN = "cost_withdrawn", _("Coût retiré")
         DOSSIER_GENERATED = "dossier_generated", _("Dossier généré")
         STATUS_CHANGED = "status_changed", _("Statut modifié")
 

@@ -74,11 +74,10 @@ def test_it_withdraws_the_cost_and_takes_it_out_of_the_estimate(
 def test_it_journals_who_withdrew_the_cost_and_why(client_for, incident, typo, broker):
     client_for(broker).post(_url(typo), {"reason": "Zéro de trop"})
     entry = incident.journal.order_by("-seq").first()
-    assert entry.kind == JournalEntry.Kind.COST_RECORDED
+    assert entry.kind == JournalEntry.Kind.COST_WITHDRAWN
     assert entry.actor == broker
     assert entry.data == {
         "cost": typo.pk,
-        "withdrawn": True,
         "guarantee": "forensic",
         "amount": "18000.00",
         "reason": "Zéro de trop",
