@@ -233,6 +233,12 @@ class CoverageSummary:
     advice: list[Condition]
 
     @property
+    def missed_conditions(self) -> list[Condition]:
+        """Conditions of the cover already missed: the estimate assumes them met, and the
+        insurer may refuse to pay for them (e.g. the complaint after 72 h in France)."""
+        return [condition for condition in self.conditions if condition.status == Status.MISSED]
+
+    @property
     def has_business_interruption_guarantee(self) -> bool:
         return any(g.kind == Guarantee.Kind.BUSINESS_INTERRUPTION for g in self.guarantees)
 
@@ -264,6 +270,7 @@ class CoverageSummary:
             "overall_limit": _decimal(self.total.overall_limit),
             "total_claimed": _decimal(self.total.total_claimed),
             "total_estimated_indemnity": _decimal(self.total.total_payable),
+            "conditions_missed": [condition.code for condition in self.missed_conditions],
             "explanation": self.total_explanation,
             "conditions": [condition.as_dict() for condition in self.conditions],
             "advice": [condition.as_dict() for condition in self.advice],

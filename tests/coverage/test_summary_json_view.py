@@ -48,3 +48,9 @@ def test_it_falls_back_to_french_for_an_unknown_language(client_for, incident, a
 
 def test_it_hides_the_summary_from_others(client_for, incident, outsider):
     assert client_for(outsider).get(_url(incident)).status_code == 404
+
+
+def test_it_names_the_conditions_already_missed(client_for, incident, old_incident, auditor):
+    assert client_for(auditor).get(_url(incident)).json()["conditions_missed"] == []
+    data = client_for(auditor).get(_url(old_incident)).json()
+    assert data["conditions_missed"] == ["complaint_72h"]

@@ -66,3 +66,15 @@ def test_it_answers_htmx_with_the_fragment_only(client_for, incident, manager):
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="coverage">')
     assert "<html" not in content
+
+
+def test_it_warns_beside_the_estimate_when_a_condition_was_missed(
+    client_for, incident, old_incident, manager
+):
+    warning = "Une condition de la garantie n'a pas été remplie"
+    # Within the 72 h nothing is missed yet.
+    assert warning not in client_for(manager).get(_url(incident)).text.replace("&#x27;", "'")
+    html = client_for(manager).get(_url(old_incident)).text.replace("&#x27;", "'")
+    total = html.split('id="total-title"')[1].split("</section>")[0]
+    assert warning in total
+    assert "Plainte déposée dans les 72 h" in total

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
 from incident_app import tasks
@@ -249,3 +250,22 @@ def test_it_says_when_the_end_of_the_journal_was_removed(eventful_incident, mana
     assert "Vérification du journal : chaîne rompue." in text
     assert f"n° {last.seq}, manque" in text
     assert "chaîne intacte" not in text
+
+
+def test_it_warns_beside_the_estimate_when_the_complaint_was_late(
+    company, policy, manager, sent, private_storage
+):
+    from incident_app.services.incidents import open_incident
+
+    late = open_incident(
+        company=company,
+        policy=policy,
+        kinds=["ransomware"],
+        discovered_at=timezone.now() - timedelta(hours=100),
+        personal_data="no",
+        declared_by=manager,
+    )
+    dossier, _ = dossier_service.request_dossier(late, manager)
+    text = pdf_text(pdf_bytes(dossier_service.render_dossier(dossier.pk)))
+    estimate = text.split("Indemnité estimée")[1]
+    assert "Une condition de la garantie n'a pas été remplie" in estimate
