@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,9 +113,19 @@ def _lock_due(now, skip: set[int], limit: int) -> list[Reminder]:
     sweep passes over them instead of waiting. Elsewhere (SQLite) the transaction itself
     holds the write lock; the conditional UPDATE in ``_process`` decides in every case.
     """
+    # The latest reminder of the same step due by now: when the sweep was behind, an earlier
+    # one ("due in 24 h" an hour before the deadline) is outdated by it.
+    latest_due = (
+        Reminder.objects.filter(
+            step_id=OuterRef("step_id"), cancelled_at__isnull=True, fire_at__lte=now
+        )
+        .order_by("-fire_at")
+        .values("fire_at")[:1]
+    )
     query = (
         due_reminders(now)
         .exclude(pk__in=skip)
+        .annotate(latest_due=Subquery(latest_due))
         .select_related(
             "step__incident__company",
             "step__incident__policy",
@@ -172,6 +183,11 @@ def _process(reminder: Reminder, now, audience=None) -> int | None:
         # now; the moved reminder is picked up when its own time comes.
         Reminder.objects.filter(pk=reminder.pk).update(claimed_at=None)
         reminders.sync_for_step(step, now=now)
+        return -1
+    if getattr(reminder, "latest_due", None) and reminder.latest_due > reminder.fire_at:
+        # Only the most urgent reminder of a step goes out, as when reminders are planned
+        # (``reminders.sync_for_step``): a burst of outdated ones would mislead.
+        Reminder.objects.filter(pk=reminder.pk).update(cancelled_at=now)
         return -1
     made = notify.create_for(reminder, now, audience)
     _journal(reminder, made)

@@ -158,8 +158,9 @@ def test_it_keeps_sweeping_past_a_bad_row(incident, complaint, manager, monkeypa
 
 
 def test_it_stops_at_the_batch_size(incident, complaint, manager):
+    # Eight reminders are due, the first ones outdated by later ones: three are looked at.
     result = run_sweep(now=complaint.due_at + timedelta(seconds=1), batch=3)
-    assert result.claimed == 3
+    assert result.claimed + result.stale == 3
     assert Reminder.objects.filter(claimed_at__isnull=False).count() == 3
 
 
@@ -191,6 +192,23 @@ def test_it_redispatches_lost_and_interrupted_deliveries(
     assert interrupted.last_error == "interrupted while sending"
     # Just handed over again: not again on the next sweep.
     assert run_sweep(now=now + timedelta(seconds=620)).redispatched == 0
+
+
+def test_it_sends_only_the_most_urgent_reminder_after_falling_behind(incident, complaint):
+    # No sweep ran for a day: at 30 min before the deadline, the 24 h, 6 h and 1 h reminders
+    # are all due. Only "1 h" goes out; "24 h" and "6 h" would mislead.
+    result = run_sweep(now=_at(complaint, 30))
+    reminders = {r.offset_minutes: r for r in Reminder.objects.filter(step=complaint)}
+    assert reminders[60].pk in result.reminder_ids
+    assert reminders[60].cancelled_at is None
+    for offset in (1440, 360):
+        assert reminders[offset].pk not in result.reminder_ids
+        assert reminders[offset].cancelled_at is not None
+    assert not Notification.objects.filter(reminder__in=[reminders[1440], reminders[360]])
+    assert Notification.objects.filter(reminder=reminders[60]).exists()
+    # The overdue notice is still to come, and comes.
+    later = run_sweep(now=complaint.due_at + timedelta(minutes=1))
+    assert Reminder.objects.get(step=complaint, offset_minutes=0).pk in later.reminder_ids
 
 
 def test_it_gives_up_after_the_maximum_attempts(incident, complaint, manager, settings):
@@ -233,13 +251,16 @@ def test_it_sends_once_when_two_sweeps_run_at_once(
     assert (
         len(claimed)
         == len(set(claimed))
-        == Reminder.objects.filter(claimed_at__isnull=False).count()
+        == Reminder.objects.filter(claimed_at__isnull=False, cancelled_at__isnull=True).count()
     )
     assert sum(result.failed for result in results) == 0
-    # Every reminder due by then (3 per step with a 72 h deadline) claimed by one sweep only.
-    assert len(claimed) == 8
+    # Due by then: 4 reminders for each of the 2 steps with a 72 h deadline. Each step's
+    # overdue notice is sent by one sweep only; the 3 earlier reminders it outdates are not.
+    assert len(claimed) == 2
+    assert Reminder.objects.filter(cancelled_at__isnull=False).count() == 6
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.DEADLINE_MISSED).count() == 2
-    # Each e-mail sent once: manager and broker, for each overdue step; manager for the others.
+    assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.REMINDER_SENT).exists()
+    # Each e-mail sent once: manager and broker, for each overdue step.
     sent = sorted((m.to[0], m.extra_headers["X-Riposte-Notification"]) for m in mailoutbox)
     assert len(sent) == len(set(sent)) == Notification.objects.filter(channel="email").count()
-    assert len(sent) == 2 * 2 + 6
+    assert len(sent) == 2 * 2
