@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import JournalEntry, Step, journal_language
@@ -16,7 +17,8 @@ def complete_step(
     """Mark a step done at ``done_at`` (default now) with its proof and evidence ``files``.
 
     The time may be stated in the past, since people act first and record later, but never
-    in the future; the journal keeps both the stated time and the time it was recorded.
+    in the future nor before the attack was discovered; the journal keeps both the stated time
+    and the time it was recorded.
     The step is recorded with all its files or, if one is refused, not at all.
     """
     now = now or timezone.now()
@@ -29,6 +31,22 @@ def complete_step(
         raise ValidationError(_("Cette étape a déjà été enregistrée."), code="already_recorded")
     if done_at > now:
         raise ValidationError(_("L'heure indiquée est dans le futur."), code="future")
+    incident = step.incident
+    if done_at < incident.discovered_at:
+        # Something done about the attack means it was known: the deadlines run from then.
+        raise ValidationError(
+            _(
+                "L'heure indiquée est avant la découverte de l'attaque (%(when)s). Si elle était "
+                "connue plus tôt, corrigez d'abord l'heure de découverte : les délais en dépendent."
+            )
+            % {
+                "when": date_format(
+                    timezone.localtime(incident.discovered_at, incident.company.zone),
+                    "DATETIME_FORMAT",
+                )
+            },
+            code="before_discovery",
+        )
     step.status = Step.Status.DONE
     step.done_at = done_at
     step.recorded_at = now

@@ -50,6 +50,19 @@ def test_it_accepts_a_time_in_the_past_and_keeps_both_times(client_for, manager,
     assert entry.created_at > entry.occurred_at
 
 
+def test_it_refuses_a_time_before_the_discovery(client_for, manager, incident):
+    # A typo in the year would make the complaint look filed in time.
+    before = (incident.discovered_at - timedelta(days=365)).astimezone(PARIS)
+    response = client_for(manager).post(
+        url(incident, "complaint"), {"done_at": before.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response.status_code == 400
+    assert "avant la découverte de l'attaque" in response.text.replace("&#x27;", "'")
+    assert incident.discovered_at.astimezone(PARIS).strftime("%H:%M") in response.text
+    assert incident.steps.get(key="complaint").status == Step.Status.TODO
+    assert not incident.journal.filter(kind=JournalEntry.Kind.STEP_DONE).exists()
+
+
 def test_it_refuses_a_time_in_the_future(client_for, manager, incident):
     later = (timezone.now() + timedelta(hours=2)).astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
     response = client_for(manager).post(url(incident, "isolate"), {"done_at": later})
