@@ -199,6 +199,17 @@ class Condition:
     attested_by: str = ""
     attested_at: datetime | None = None
 
+    @property
+    def proof_missing(self) -> bool:
+        """Met by a recorded step, but with nothing to show it: no reference, no file. The
+        insurer will ask for the receipt; better to add it while it is at hand."""
+        return (
+            self.status == Status.MET
+            and self.code != "guarantee_condition"
+            and not self.proof_reference
+            and not self.evidence
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -211,6 +222,7 @@ class Condition:
             "proof_reference": self.proof_reference,
             "note": self.note,
             "evidence": [evidence.as_dict() for evidence in self.evidence],
+            "proof_missing": self.proof_missing,
             "guarantee": self.guarantee_kind or None,
             "attested_by": self.attested_by,
             "attested_at": _iso(self.attested_at),

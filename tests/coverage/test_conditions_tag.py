@@ -35,3 +35,24 @@ def test_it_renders_the_luxembourg_complaint_as_advice(other_incident):
     html = _render(other_incident)
     assert "Conseillé" in html
     assert escape("aucune loi ne l'impose ici") in html or "aucune loi ne l'impose ici" in html
+
+
+def test_it_asks_for_the_proof_of_a_condition_met_without_any(old_incident, manager):
+    complete_step(
+        old_incident.steps.get(key="complaint"),
+        user=manager,
+        done_at=old_incident.discovered_at + timedelta(hours=71),
+    )
+    html = _render(old_incident).replace("&#x27;", "'")
+    assert "Remplie" in html
+    assert "ajoutez le numéro du récépissé ou le document" in html
+
+
+def test_it_does_not_ask_for_a_proof_already_given(old_incident, manager):
+    complete_step(
+        old_incident.steps.get(key="complaint"),
+        user=manager,
+        done_at=old_incident.discovered_at + timedelta(hours=71),
+        proof_reference="PV 2026/004512",
+    )
+    assert "ajoutez le numéro du récépissé" not in _render(old_incident).replace("&#x27;", "'")
