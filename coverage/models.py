@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from incident_app.models.withdrawal import Withdrawable
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE_MONEY = [MinValueValidator(Decimal("0"))]
 
@@ -223,7 +225,7 @@ def absurd_amount_for(policy: Policy) -> Decimal:
     return ABSURD_AMOUNT
 
 
-class Cost(models.Model):
+class Cost(Withdrawable):
     """A cost the incident caused, under one guarantee of the incident's policy.
 
     Both amounts are kept, and ``counted`` says which one the claim counts.  A company that
@@ -233,6 +235,9 @@ class Cost(models.Model):
     bears the VAT and is paid including it.  This depends on the company's tax position and
     sometimes on the supplier (a foreign supplier may invoice without VAT), not on the policy
     or the guarantee, so it is chosen per cost, defaulting to excluding VAT.
+
+    A mistaken cost (a typo that passed validation) is withdrawn with a reason, never deleted:
+    it stays listed, and no total or estimate counts it.
     """
 
     class Counted(models.TextChoices):
@@ -272,18 +277,6 @@ class Cost(models.Model):
         verbose_name=_("saisi par"),
     )
     recorded_at = models.DateTimeField(_("saisi le"), default=timezone.now)
-    # A mistaken cost (a typo that passed validation) is withdrawn with a reason, never
-    # deleted: it stays listed, and no total or estimate counts it.
-    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("retiré par"),
-    )
-    withdrawn_reason = models.CharField(_("motif du retrait"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("coût")
@@ -301,10 +294,6 @@ class Cost(models.Model):
 
     def __str__(self):
         return f"{self.supplier} — {self.amount}"
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
 
     @property
     def amount(self) -> Decimal:

@@ -737,10 +737,7 @@ def withdraw_cost(cost: Cost, *, user, reason: str, now: datetime | None = None)
     cost = Cost.objects.select_for_update().get(pk=cost.pk)
     if cost.is_withdrawn:
         raise ValidationError(_("Ce coût a déjà été retiré."), code="already_withdrawn")
-    cost.withdrawn_at = now or timezone.now()
-    cost.withdrawn_by = user
-    cost.withdrawn_reason = reason[:500]
-    cost.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    cost.record_withdrawal(user=user, reason=reason, now=now or timezone.now())
     with journal_language(cost.incident) as language:
         text = _(
             "Coût retiré : %(supplier)s, %(amount)s, garantie « %(label)s ». Motif : %(reason)s"

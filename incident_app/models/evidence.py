@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .incidents import Incident, Step
+from .withdrawal import Withdrawable
 
 
 def evidence_path(instance, filename):
@@ -15,7 +16,7 @@ def evidence_path(instance, filename):
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
+class Evidence(Withdrawable):
     """A file kept as proof; a mistaken upload is withdrawn with a reason, never deleted."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="evidence")
@@ -32,15 +33,6 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    withdrawn_reason = models.CharField(_("motif du retrait"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("preuve")
@@ -49,10 +41,6 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.sha256[:12]}…)"
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
 
     @property
     def download_name(self) -> str:

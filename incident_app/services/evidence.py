@@ -253,10 +253,7 @@ def withdraw_evidence(evidence: Evidence, *, user, reason: str, now=None) -> Evi
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.is_withdrawn:
         raise ValidationError(_("Cette preuve a déjà été retirée."), code="already_withdrawn")
-    evidence.withdrawn_at = now or timezone.now()
-    evidence.withdrawn_by = user
-    evidence.withdrawn_reason = reason[:500]
-    evidence.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    evidence.record_withdrawal(user=user, reason=reason, now=now or timezone.now())
     with journal_language(evidence.incident):
         text = _("Preuve retirée : %(name)s (SHA-256 %(sha)s). Motif : %(reason)s") % {
             "name": evidence.original_name,
