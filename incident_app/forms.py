@@ -289,6 +289,29 @@ class NoteForm(forms.Form):
     )
 
 
+class StatusForm(forms.Form):
+    """Close a handled incident, or reopen a closed one; the reason goes to the journal."""
+
+    CLOSE, REOPEN = "close", "reopen"
+
+    # Written by the page for the incident's status: the service refuses a stale one.
+    action = forms.ChoiceField(choices=[(CLOSE, CLOSE), (REOPEN, REOPEN)], widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        if incident.is_closed:
+            reason.label = _("Pourquoi rouvrir l'incident ?")
+            reason.error_messages["required"] = _("Indiquez le motif de la réouverture.")
+        else:
+            reason.label = _("Pourquoi clore l'incident ?")
+            reason.help_text = _(
+                "Par exemple : systèmes rétablis, plainte déposée, dossier transmis."
+            )
+            reason.error_messages["required"] = _("Indiquez le motif de la clôture.")
+
+
 class FactsForm(forms.Form):
     kinds = kinds_field()
     discovered_at = forms.Field()  # replaced in __init__

@@ -14,6 +14,7 @@ from .views import (
     home,
     incident,
     notifications,
+    status,
 )
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
         name="step_assign",
     ),
     path("incidents/<str:reference>/faits/", incident.incident_facts, name="incident_facts"),
+    path("incidents/<str:reference>/statut/", status.incident_status, name="incident_status"),
     path("incidents/<str:reference>/journal/", incident.journal_note, name="journal_note"),
     path("incidents/<str:reference>/preuves/", evidence.evidence_upload, name="evidence_upload"),
     path(

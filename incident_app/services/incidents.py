@@ -1,6 +1,9 @@
-"""Opening an incident: its steps and deadlines from the playbook, its first journal entry."""
+"""Opening an incident: its steps and deadlines from the playbook, its first journal entry;
+closing it once handled, and reopening it."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playbooks import engine
@@ -206,6 +209,80 @@ def correct_facts(incident: Incident, *, actor, **facts) -> engine.Change | None
         data={name: {"old": old, "new": new} for name, (old, new) in changed.items()},
     )
     return replan(incident, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def close_incident(incident: Incident, *, user, reason: str, now=None) -> Incident:
+    """Close a handled incident: its steps wait no more and their reminders are cancelled.
+
+    Nothing recorded goes: the journal, evidence and claim dossiers stay, and the incident
+    can be reopened. The status it had (the insurer's stage of the claim) is journaled, so
+    reopening brings it back.
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez le motif de la clôture."), code="reason")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.is_closed:
+        raise ValidationError(_("Cet incident est déjà clos."), code="already_closed")
+    previous = incident.status
+    incident.status = Incident.Status.CLOSED
+    incident.save(update_fields=["status", "updated_at"])
+    reminders.sync_for_incident(incident, now=now)
+    with journal_language(incident):
+        text = _("Incident clos : %(reason)s") % {"reason": reason}
+    JournalEntry.append(
+        incident,
+        JournalEntry.Kind.STATUS_CHANGED,
+        text,
+        actor=user,
+        data={"from": previous, "to": incident.status, "reason": reason},
+    )
+    return incident
+
+
+@transaction.atomic
+def reopen_incident(incident: Incident, *, user, reason: str, now=None) -> Incident:
+    """Reopen a closed incident at the stage it was closed from; the reminders of its open
+    steps are planned again (an overdue notice for a deadline passed meanwhile included)."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez le motif de la réouverture."), code="reason")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    # A refused claim is the insurer's decision: the company does not undo it here.
+    if incident.status != Incident.Status.CLOSED:
+        raise ValidationError(_("Cet incident n'est pas clos."), code="not_closed")
+    incident.status = _status_before_closing(incident)
+    incident.save(update_fields=["status", "updated_at"])
+    reminders.sync_for_incident(incident, now=now)
+    with journal_language(incident):
+        text = _("Incident rouvert : %(reason)s") % {"reason": reason}
+    JournalEntry.append(
+        incident,
+        JournalEntry.Kind.STATUS_CHANGED,
+        text,
+        actor=user,
+        data={"from": Incident.Status.CLOSED, "to": incident.status, "reason": reason},
+    )
+    return incident
+
+
+def _status_before_closing(incident: Incident) -> str:
+    """The status the last closing journaled, or open when none did (closed elsewhere)."""
+    previous = (
+        incident.journal.filter(
+            kind=JournalEntry.Kind.STATUS_CHANGED, data__to=Incident.Status.CLOSED
+        )
+        .order_by("-seq")
+        .values_list("data__from", flat=True)
+        .first()
+    )
+    closed = {Incident.Status.CLOSED, Incident.Status.REFUSED}
+    if previous in Incident.Status.values and previous not in closed:
+        return previous
+    return Incident.Status.OPEN
 
 
 def _display(value) -> str:

@@ -18,11 +18,12 @@ def sync_for_step(step: Step, now=None) -> None:
 
     Reminders already claimed by a sweep are history and never touched; a reminder whose
     time has already passed when the deadline is set is not created (no burst of stale
-    reminders), except the overdue notice, which is always kept.
+    reminders), except the overdue notice, which is always kept. A closed incident has no
+    reminders to come: its steps' pending ones are cancelled, planned again if it reopens.
     """
     now = now or timezone.now()
     pending = Reminder.objects.filter(step=step, claimed_at__isnull=True, cancelled_at__isnull=True)
-    if not step.is_open or step.due_at is None:
+    if not step.is_open or step.due_at is None or step.incident.is_closed:
         pending.update(cancelled_at=now)
         return
     claimed = set(

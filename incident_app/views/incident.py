@@ -23,6 +23,7 @@ from ..forms import (
     FactsForm,
     NotApplicableForm,
     NoteForm,
+    StatusForm,
     StepCompleteForm,
 )
 from ..models import Incident, JournalEntry, Step, verify_chain
@@ -321,7 +322,7 @@ def incident_facts(request, reference):
     return render(
         request,
         "incident_app/incident/facts.html",
-        {"incident": incident, "form": form},
+        {"incident": incident, "form": form, "status_form": StatusForm(incident=incident)},
         status=status,
     )
 
