@@ -60,6 +60,11 @@ def can_manage(user, incident: Incident) -> bool:
     return incident_role(user, incident) == Membership.Role.MANAGER
 
 
+def can_assign(user, incident: Incident) -> bool:
+    """Entrust steps to people: the company's managers, while the incident is not closed."""
+    return can_manage(user, incident) and not incident.is_closed
+
+
 def can_annotate(user, incident: Incident) -> bool:
     """Write journal notes and record costs: the company and its broker."""
     return incident_role(user, incident) in COMPANY_ROLES | {Membership.Role.BROKER}

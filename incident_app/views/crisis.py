@@ -64,6 +64,7 @@ def _crisis_cell_page(request, incident, *, form=None, assign_errors=None, statu
             "steps": steps,
             "form": form or InviteForm(),
             "can_manage": access.can_manage(request.user, incident),
+            "can_assign": access.can_assign(request.user, incident),
         },
         status=status,
     )
@@ -76,7 +77,7 @@ def step_assign(request, reference, key):
     step = get_object_or_404(incident.steps.all(), key=key)
     if request.method != "POST":
         return redirect(reverse("crisis_cell", args=[incident.reference]) + f"#assign-{step.key}")
-    access.require(access.can_manage(request.user, incident))
+    access.require(access.can_assign(request.user, incident))
     form = AssignForm(request.POST, company=incident.company)
     if form.is_valid():
         try:

@@ -89,6 +89,17 @@ def test_it_shows_a_closed_incident_without_the_forms_to_complete_steps(
     assert f"{facts_url}#status" not in page(client_for(member), incident).text
 
 
+def test_it_stops_entrusting_steps_once_closed(client_for, manager, member, incident):
+    close_incident(incident, user=manager, reason="Traité.")
+    client = client_for(manager)
+    crisis_url = reverse("crisis_cell", args=[incident.reference])
+    assert f"{crisis_url}#assign-" not in page(client, incident).text
+    assert 'name="assignee"' not in client.get(crisis_url).text
+    assign_url = reverse("step_assign", args=[incident.reference, "complaint"])
+    assert client.post(assign_url, {"assignee": member.pk}).status_code == 404
+    assert incident.steps.get(key="complaint").assignee is None
+
+
 def test_it_says_nothing_of_closing_on_an_open_incident(client_for, manager, incident):
     text = page(client_for(manager), incident).text
     assert "Cet incident est clos." not in text
