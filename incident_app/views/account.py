@@ -25,16 +25,19 @@ def set_language(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Signing in brings back the language kept on the account, on whatever device.
+    """Signing in brings back a language chosen on the account, on whatever device.
 
-    The account wins over a cookie left on the device, which may be someone else's choice;
-    the user can switch again once signed in, and that choice is kept in turn.
+    French is everyone's language until they choose another: an account still on French
+    follows the browser, as before signing in. A language chosen otherwise wins over a cookie
+    left on the device, which may be someone else's choice.
     """
 
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        if self.request.user.language == settings.LANGUAGE_CODE:
+            return response
         # LocaleMiddleware reads the cookie before Accept-Language: the next page follows it.
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,

@@ -53,9 +53,23 @@ def test_it_brings_back_the_users_language_at_sign_in(client, manager):
     assert '<html lang="en">' in response.text
 
 
-def test_it_prefers_the_account_to_a_cookie_left_on_the_device(client, manager):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+def test_it_prefers_a_chosen_language_to_a_cookie_left_on_the_device(client, manager):
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     response = client.post(
         reverse("login"), {"username": manager.email, "password": PASSWORD}, follow=True
     )
-    assert '<html lang="fr">' in response.text
+    assert '<html lang="en">' in response.text
+
+
+def test_it_lets_an_account_that_never_chose_follow_the_browser(client, manager):
+    # French is everyone's until they choose: it does not override an English browser.
+    assert manager.language == settings.LANGUAGE_CODE
+    response = client.post(
+        reverse("login"),
+        {"username": manager.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9",
+        follow=True,
+    )
+    assert '<html lang="en">' in response.text
