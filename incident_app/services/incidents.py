@@ -3,7 +3,9 @@ closing it once handled, and reopening it."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from playbooks import engine
@@ -175,6 +177,8 @@ def correct_facts(incident: Incident, *, actor, **facts) -> engine.Change | None
     """Correct what the company said (discovered_at, personal_data, high_risk...).
 
     Each change is journaled with the old and new value, who and when; deadlines follow.
+    The discovery cannot move after a step already done: acting on the attack means it was
+    known, and the deadlines run from then.
     """
     allowed = {"discovered_at", "personal_data", "personal_data_aware_at", "high_risk", "kinds"}
     unknown = set(facts) - allowed
@@ -189,6 +193,26 @@ def correct_facts(incident: Incident, *, actor, **facts) -> engine.Change | None
             setattr(incident, name, value)
     if not changed:
         return None
+    if "discovered_at" in changed:
+        first_done = incident.steps.filter(status=Step.Status.DONE).aggregate(first=Min("done_at"))[
+            "first"
+        ]
+        if first_done is not None and incident.discovered_at > first_done:
+            raise ValidationError(
+                {
+                    "discovered_at": _(
+                        "Une étape a été faite le %(when)s, avant cette heure : l'attaque était "
+                        "connue au plus tard à ce moment-là."
+                    )
+                    % {
+                        "when": date_format(
+                            timezone.localtime(first_done, incident.company.zone),
+                            "DATETIME_FORMAT",
+                        )
+                    }
+                },
+                code="after_a_done_step",
+            )
     incident.save()
     with journal_language(incident):
         text = "; ".join(

@@ -310,6 +310,8 @@ def incident_facts(request, reference):
             )
         except ValueError:
             form.add_error(None, _("Ces réponses se contredisent : vérifiez-les."))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             if change is None:
                 messages.info(request, _("Rien n'a changé."))

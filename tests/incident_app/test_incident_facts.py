@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from incident_app.models import Incident, JournalEntry
 from incident_app.services.incidents import open_incident
+from incident_app.services.steps import complete_step
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,20 @@ def test_it_refuses_a_future_discovery(client_for, manager, incident):
     assert response.status_code == 400
     assert "dans le futur" in response.text
     assert Incident.objects.get().discovered_at == incident.discovered_at
+
+
+def test_it_refuses_to_move_the_discovery_after_a_step_done(client_for, manager, incident):
+    done_at = (incident.discovered_at + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    complete_step(incident.steps.get(key="hotline"), user=manager, done_at=done_at)
+    later = incident.discovered_at + timedelta(hours=1)
+    response = client_for(manager).post(
+        url(incident), facts(incident, discovered_at=local(incident, later))
+    )
+    assert response.status_code == 400
+    assert "l'attaque était connue au plus tard" in response.text.replace("&#x27;", "'")
+    assert local(incident, done_at)[-5:] in response.text
+    assert Incident.objects.get().discovered_at == incident.discovered_at
+    assert not incident.journal.filter(kind=JournalEntry.Kind.FACT_CORRECTED).exists()
 
 
 @pytest.mark.parametrize("field", ["discovered_at", "personal_data_aware_at"])
