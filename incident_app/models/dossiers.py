@@ -31,9 +31,11 @@ class ClaimDossier(models.Model):
     )
     requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     # When a worker claimed the rendering: a claim older than the task's time limit belongs
-    # to a worker that died, and the dossier may be claimed again.
+    # to a worker that died, and the dossier may be claimed again.  On a pending dossier,
+    # when a worker handed it back for a retry: the sweep waits from then.
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
-    # How many times a worker claimed the rendering: one that keeps dying on it is given up.
+    # How many claims of the rendering were abandoned (or are under way): a rendering whose
+    # workers keep dying on it is given up.  A claim handed back for a retry is not counted.
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     generated_at = models.DateTimeField(_("généré le"), null=True, blank=True)
     error = models.TextField(blank=True)

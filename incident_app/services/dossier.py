@@ -40,10 +40,13 @@ RENDER_TIME_LIMIT_SECONDS = 180
 STALE_RENDERING = timedelta(seconds=RENDER_TIME_LIMIT_SECONDS + 30)
 # A dossier still pending after this long has probably lost its message (the broker is
 # best-effort): the sweep, or asking again, sends the task again rather than starting a new
-# version.
+# version.  Measured from when it was asked for, or from when a worker handed it back for a
+# retry: longer than the task's longest retry delay, so the sweep does not cut it short.
 STALE_PENDING = timedelta(seconds=60)
 # A rendering that never finishes (its worker killed each time, by the time limit or for
-# lack of memory) is given up after this many claims instead of being sent again for ever.
+# lack of memory) is given up after this many abandoned claims instead of being sent again
+# for ever.  A claim handed back by ``release`` does not count: the task's own
+# ``max_retries`` bounds those.
 MAX_ATTEMPTS = 3
 
 # Progress shown while rendering, in percent.
@@ -93,7 +96,10 @@ def request_dossier(incident: Incident, user, now: datetime | None = None):
 
 def _looks_stuck(dossier: ClaimDossier, now: datetime) -> bool:
     if dossier.status == ClaimDossier.Status.PENDING:
-        return dossier.requested_at < now - STALE_PENDING
+        # A pending dossier with ``started_at`` was handed back for a retry at that time:
+        # its retry is due after the task's delay, not since it was asked for.
+        waiting_since = dossier.started_at or dossier.requested_at
+        return waiting_since < now - STALE_PENDING
     return dossier.started_at is None or dossier.started_at < now - STALE_RENDERING
 
 
@@ -103,8 +109,8 @@ def looks_stuck(dossier: ClaimDossier, now: datetime | None = None) -> bool:
 
 
 def resume_stuck(now: datetime | None = None) -> int:
-    """Send the rendering again for each dossier that looks stuck; give up on those already
-    claimed ``MAX_ATTEMPTS`` times. Returns how many were sent again.
+    """Send the rendering again for each dossier that looks stuck; give up on those whose
+    claims were abandoned ``MAX_ATTEMPTS`` times. Returns how many were sent again.
 
     Run by each sweep, so that a lost message or a dead worker does not wait for someone to
     ask again. Sending twice is safe: only one run can claim the dossier.
@@ -142,7 +148,11 @@ def _give_up(dossier: ClaimDossier) -> None:
 
 
 def claim(pk: int, now: datetime | None = None) -> bool:
-    """Take the dossier for rendering: exactly one worker wins, a ready dossier is left alone."""
+    """Take the dossier for rendering: exactly one worker wins, a ready dossier is left alone.
+
+    Each claim counts as an attempt until ``release`` hands it back: what is left counts the
+    claims whose worker died.
+    """
     now = now or timezone.now()
     claimable = Q(status=ClaimDossier.Status.PENDING) | Q(
         status=ClaimDossier.Status.RENDERING, started_at__lt=now - STALE_RENDERING
@@ -225,11 +235,22 @@ def mark_failed(pk: int, error: BaseException) -> None:
     ).update(status=ClaimDossier.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
 
 
-def release(pk: int, error: BaseException) -> None:
-    """Hand a dossier back to ``pending`` after a passing failure, for the task's retry."""
+def release(pk: int, error: BaseException, now: datetime | None = None) -> None:
+    """Hand a dossier back to ``pending`` after a passing failure, for the task's retry.
+
+    ``started_at`` becomes the time it was handed back, so that the sweep waits out the
+    retry's delay before thinking its message lost.  The claim no longer counts against
+    ``MAX_ATTEMPTS``: it ended in order, and the task's ``max_retries`` bounds the retries;
+    only claims abandoned by a dead worker make the sweep give up.
+    """
     logger.warning("Claim dossier %s will be retried: %s", pk, error)
+    now = now or timezone.now()
+    # Only a claimed dossier is rendering, so ``attempts`` is at least one here.
     ClaimDossier.objects.filter(pk=pk, status=ClaimDossier.Status.RENDERING).update(
-        status=ClaimDossier.Status.PENDING, progress=0, started_at=None
+        status=ClaimDossier.Status.PENDING,
+        progress=0,
+        started_at=now,
+        attempts=F("attempts") - 1,
     )
 
 

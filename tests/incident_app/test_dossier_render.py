@@ -269,3 +269,43 @@ def test_it_warns_beside_the_estimate_when_the_complaint_was_late(
     text = pdf_text(pdf_bytes(dossier_service.render_dossier(dossier.pk)))
     estimate = text.split("Indemnité estimée")[1]
     assert "Une condition de la garantie n'a pas été remplie" in estimate
+
+
+def test_the_sweep_waits_out_the_retry_of_a_released_dossier(
+    incident, manager, sent, private_storage
+):
+    from django.db import OperationalError
+
+    dossier, _ = dossier_service.request_dossier(incident, manager)
+    # Claimed long after it was asked for, then handed back for the task's retry.
+    moment = dossier.requested_at + dossier_service.STALE_PENDING * 3
+    assert dossier_service.claim(dossier.pk, now=moment)
+    dossier_service.release(dossier.pk, OperationalError("gone"), now=moment)
+    sent.clear()
+    # The retry is on its way: the sweep leaves it alone.
+    assert dossier_service.resume_stuck(now=moment + timedelta(seconds=30)) == 0
+    assert sent == []
+    # Its message lost after all: the sweep sends it again.
+    later = moment + dossier_service.STALE_PENDING + timedelta(seconds=1)
+    assert dossier_service.resume_stuck(now=later) == 1
+    assert sent == [dossier.pk]
+
+
+def test_the_sweep_does_not_give_up_a_dossier_handed_back_for_retries(
+    incident, manager, sent, private_storage
+):
+    from django.db import OperationalError
+
+    dossier, _ = dossier_service.request_dossier(incident, manager)
+    moment = dossier.requested_at
+    for _retry in range(dossier_service.MAX_ATTEMPTS):
+        assert dossier_service.claim(dossier.pk, now=moment)
+        dossier_service.release(dossier.pk, OperationalError("gone"), now=moment)
+        moment += timedelta(seconds=10)
+    sent.clear()
+    later = moment + dossier_service.STALE_PENDING * 2
+    assert dossier_service.resume_stuck(now=later) == 1
+    assert sent == [dossier.pk]
+    dossier.refresh_from_db()
+    assert dossier.status == ClaimDossier.Status.PENDING
+    assert dossier.attempts == 0
