@@ -41,6 +41,9 @@ class GuaranteeAdmin(admin.ModelAdmin):
 
 @admin.register(Cost)
 class CostAdmin(admin.ModelAdmin):
+    """Read-only: a cost is recorded, or withdrawn with a reason, through the incident's
+    pages, which journal each change; an edit or a deletion here would leave no trace."""
+
     list_display = [
         "incident",
         "guarantee",
@@ -53,8 +56,16 @@ class CostAdmin(admin.ModelAdmin):
     ]
     list_filter = ["guarantee__kind", "counted"]
     search_fields = ["incident__reference", "supplier", "description"]
-    raw_id_fields = ["incident", "invoice"]
     date_hierarchy = "incurred_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(BusinessInterruption)

@@ -56,3 +56,24 @@ def test_it_shows_incidents_without_letting_staff_change_their_facts(client_for,
     assert response.status_code == 403
     incident.refresh_from_db()
     assert incident.discovered_at == before
+
+
+def test_it_shows_costs_without_letting_staff_change_or_delete_them(client_for, staff, demo):
+    from coverage.models import Cost
+
+    cost = Cost.objects.filter(withdrawn_at__isnull=True).first()
+    before = cost.amount_excl_vat
+    url = reverse("admin:coverage_cost_change", args=[cost.pk])
+    client = client_for(staff)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert cost.supplier in page.text
+    assert 'name="amount_excl_vat"' not in page.text
+    assert client.post(url, {"amount_excl_vat": "1.00"}).status_code == 403
+    delete = reverse("admin:coverage_cost_delete", args=[cost.pk])
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:coverage_cost_add")).status_code == 403
+    cost.refresh_from_db()
+    assert cost.amount_excl_vat == before
+    assert cost.withdrawn_at is None
