@@ -330,8 +330,8 @@ def coverage_summary(incident: Incident, now: datetime | None = None, lang: str 
         .select_related("guarantee", "invoice", "recorded_by", "withdrawn_by")
         .order_by("incurred_on", "pk")
     ):
-        kept = withdrawn_by_kind if cost.is_withdrawn else costs_by_kind
-        kept.setdefault(cost.guarantee.kind, []).append(cost)
+        bucket = withdrawn_by_kind if cost.is_withdrawn else costs_by_kind
+        bucket.setdefault(cost.guarantee.kind, []).append(cost)
 
     interruption = BusinessInterruption.objects.filter(incident=incident).first()
     interruption_estimate = None

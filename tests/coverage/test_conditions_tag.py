@@ -55,4 +55,6 @@ def test_it_does_not_ask_for_a_proof_already_given(old_incident, manager):
         done_at=old_incident.discovered_at + timedelta(hours=71),
         proof_reference="PV 2026/004512",
     )
-    assert "ajoutez le numéro du récépissé" not in _render(old_incident).replace("&#x27;", "'")
+    html = _render(old_incident).replace("&#x27;", "'")
+    assert "Remplie" in html and "PV 2026/004512" in html
+    assert "ajoutez le numéro du récépissé" not in html

@@ -231,6 +231,18 @@ def test_it_sends_once_when_two_sweeps_run_at_once(
 
     from django.db import connections
 
+    from incident_app.services.incidents import open_incident
+
+    # A dozen incidents found at the same moment: more due reminders than one chunk holds.
+    for _ in range(11):
+        open_incident(
+            company=incident.company,
+            policy=incident.policy,
+            kinds=incident.kinds,
+            discovered_at=incident.discovered_at,
+            personal_data=incident.personal_data,
+            declared_by=manager,
+        )
     now = complaint.due_at + timedelta(seconds=1)
     barrier = threading.Barrier(4)
     results = []
@@ -254,13 +266,14 @@ def test_it_sends_once_when_two_sweeps_run_at_once(
         == Reminder.objects.filter(claimed_at__isnull=False, cancelled_at__isnull=True).count()
     )
     assert sum(result.failed for result in results) == 0
-    # Due by then: 4 reminders for each of the 2 steps with a 72 h deadline. Each step's
-    # overdue notice is sent by one sweep only; the 3 earlier reminders it outdates are not.
-    assert len(claimed) == 2
-    assert Reminder.objects.filter(cancelled_at__isnull=False).count() == 6
-    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.DEADLINE_MISSED).count() == 2
+    # Due by then, per incident: 4 reminders for each of the 2 steps with a 72 h deadline.
+    # Each step's overdue notice is sent by one sweep only; the 3 earlier reminders it
+    # outdates are not sent at all.
+    assert len(claimed) == 12 * 2
+    assert Reminder.objects.filter(cancelled_at__isnull=False).count() == 12 * 2 * 3
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.DEADLINE_MISSED).count() == 12 * 2
     assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.REMINDER_SENT).exists()
     # Each e-mail sent once: manager and broker, for each overdue step.
     sent = sorted((m.to[0], m.extra_headers["X-Riposte-Notification"]) for m in mailoutbox)
     assert len(sent) == len(set(sent)) == Notification.objects.filter(channel="email").count()
-    assert len(sent) == 2 * 2
+    assert len(sent) == 12 * 2 * 2
