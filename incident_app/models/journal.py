@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -142,12 +143,25 @@ class JournalEntry(models.Model):
             # Lock the incident row so writers append one after the other (a no-op on SQLite,
             # whose writes are serialised anyway), and read the head there: the chain goes on
             # from what was last recorded, so removed entries stay missing in the chain.
-            head_seq, head_hash = (
-                Incident.objects.select_for_update()
+            # The same statement reads the newest entry too (the subqueries sit in the select
+            # list, so only the incident row is locked): a release from before the head
+            # existed, still running during an upgrade, appends without moving the head. The
+            # chain then goes on after that entry, not at a number already taken, which would
+            # fail every later write. An entry removed from the end stays missing: the newest
+            # entry is then behind the head, which wins.
+            newest = cls.objects.filter(incident=OuterRef("pk")).order_by("-seq")
+            head_seq, head_hash, newest_seq, newest_hash = (
+                Incident.objects.select_for_update(of=("self",))
                 .filter(pk=incident.pk)
-                .values_list("journal_head_seq", "journal_head_hash")
+                .annotate(
+                    newest_seq=Subquery(newest.values("seq")[:1]),
+                    newest_hash=Subquery(newest.values("hash")[:1]),
+                )
+                .values_list("journal_head_seq", "journal_head_hash", "newest_seq", "newest_hash")
                 .get()
             )
+            if newest_seq is not None and newest_seq > head_seq:
+                head_seq, head_hash = newest_seq, newest_hash
             # Round-trip through JSON so the hash is computed on what the database returns.
             data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
             entry = cls(
@@ -173,11 +187,12 @@ class JournalEntry(models.Model):
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """Where an incident's journal stops being what was recorded.
+    """Where an incident's journal stops being what was recorded, at number ``seq``.
 
-    Either ``entry`` (number ``seq``) no longer matches its hash, the previous entry or the
-    head, or, when ``entry`` is None, the entries from ``seq`` to ``head_seq`` are missing:
-    the journal was truncated.
+    Three cases: ``entry`` (number ``seq``) no longer matches its hash, the previous entry or
+    the head; entries were removed from the middle (``gap``): ``entry`` is the first one
+    left after them, numbered above ``seq``; or, when ``entry`` is None, the entries from
+    ``seq`` to ``head_seq`` are missing: the journal was truncated.
     """
 
     seq: int
@@ -189,16 +204,30 @@ class ChainBreak:
         return self.entry is None
 
     @property
+    def gap(self) -> bool:
+        return self.entry is not None and self.entry.seq > self.seq
+
+    @property
+    def last_missing(self) -> int | None:
+        """The number of the last removed entry, of the tail or of the gap."""
+        if self.truncated:
+            return self.head_seq
+        if self.gap:
+            return self.entry.seq - 1
+        return None
+
+    @property
     def missing(self) -> int:
-        """How many entries are missing at the end of a truncated journal."""
-        return self.head_seq - self.seq + 1 if self.truncated else 0
+        """How many entries are missing, at the end or in the gap."""
+        last = self.last_missing
+        return last - self.seq + 1 if last is not None else 0
 
 
 def verify_chain(incident) -> ChainBreak | None:
     """Return where the journal is broken, or None when it is intact.
 
     Each entry must follow the previous one, and the last must be the head kept on the
-    incident: removing the newest entries, or all of them, is seen too.
+    incident: removing entries in the middle, the newest ones, or all of them, is seen too.
     """
     expected_prev = GENESIS_HASH
     expected_seq = 1
@@ -218,6 +247,10 @@ def verify_chain(incident) -> ChainBreak | None:
     for entry in entries:
         entry.incident = incident
         head_seq = entry.head_seq
+        if entry.seq > expected_seq:
+            # Decided on the number first: the entry after removed ones cannot chain (its
+            # previous hash is the removed entry's), yet it may well be genuine.
+            return ChainBreak(seq=expected_seq, entry=entry, head_seq=head_seq)
         if (
             entry.seq != expected_seq
             or entry.prev_hash != expected_prev

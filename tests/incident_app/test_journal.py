@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from incident_app.models import Incident, JournalEntry, JournalIsAppendOnly, verify_chain
 
@@ -56,7 +57,9 @@ def test_it_catches_a_removed_entry(incident, manager):
             f"DELETE FROM {JournalEntry._meta.db_table} WHERE incident_id = %s AND seq = 3",
             [incident.pk],
         )
-    assert verify_chain(incident).seq == 4
+    broken = verify_chain(incident)
+    assert broken is not None and broken.gap and not broken.truncated
+    assert (broken.seq, broken.last_missing, broken.missing, broken.entry.seq) == (3, 3, 1, 4)
 
 
 def test_the_command_names_the_first_broken_entry(incident, other_incident, manager, capsys):
@@ -113,10 +116,13 @@ def test_it_still_catches_the_removed_entry_once_the_journal_goes_on(incident, m
     JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Rançon demandée.", actor=manager)
     delete_entries(incident, from_seq=2)
     note = JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Expert sur site.", actor=manager)
-    # The chain goes on from the head, not from what remains: the gap stays visible.
+    # The chain goes on from the head, not from what remains: the gap stays visible, and
+    # the genuine entry after it is not taken for an altered one.
     assert note.seq == 3
     broken = verify_chain(incident)
-    assert broken is not None and not broken.truncated and broken.seq == 3
+    assert broken is not None and broken.gap and not broken.truncated
+    assert (broken.seq, broken.last_missing, broken.missing) == (2, 2, 1)
+    assert broken.entry == note
 
 
 def test_it_catches_the_newest_entry_rewritten_with_a_valid_chain(incident, manager):
@@ -183,3 +189,87 @@ def test_the_migration_sets_the_head_from_the_last_entry(incident, manager):
     migration.set_journal_heads(apps, None)
     assert verify_chain(incident) is None
     assert Incident.objects.get(pk=incident.pk).journal_head_seq == 2
+
+
+def remove_middle_entries(incident, manager, *, first, last, after=1):
+    """Write entries, remove ``first``..``last`` behind the model's back, then go on."""
+    for number in range(2, last + 1):
+        JournalEntry.append(incident, JournalEntry.Kind.NOTE, f"note {number}", actor=manager)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {JournalEntry._meta.db_table} "
+            "WHERE incident_id = %s AND seq BETWEEN %s AND %s",
+            [incident.pk, first, last],
+        )
+    for _ in range(after):
+        JournalEntry.append(incident, JournalEntry.Kind.NOTE, "la suite", actor=manager)
+
+
+def test_the_journal_page_says_which_entries_were_removed(client_for, manager, incident):
+    remove_middle_entries(incident, manager, first=2, last=4)
+    response = client_for(manager).get(reverse("journal_note", args=[incident.reference]))
+    assert response.status_code == 200
+    assert "Des entrées ont été retirées du journal : n° 2 à 4." in response.text
+    assert "rompue à l’entrée" not in response.text
+    assert "tronqué" not in response.text
+    assert "Journal intact" not in response.text
+
+
+def test_the_journal_page_says_which_entry_was_removed(client_for, manager, incident):
+    remove_middle_entries(incident, manager, first=2, last=2)
+    response = client_for(manager).get(reverse("journal_note", args=[incident.reference]))
+    assert "L’entrée n° 2 a été retirée du journal." in response.text
+    assert "rompue à l’entrée" not in response.text
+
+
+def test_the_command_says_which_entries_were_removed(incident, other_incident, manager, capsys):
+    remove_middle_entries(incident, manager, first=2, last=3)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_journal")
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert f"BROKEN {incident.reference}: entries #2 to #3 are missing before #4" in err
+    assert other_incident.reference not in err
+
+
+def test_the_dossier_says_which_entries_were_removed(eventful_incident, manager, sent):
+    from incident_app.services import dossier as dossier_service
+
+    from .dossier_fixtures import pdf_bytes, pdf_text
+
+    head = Incident.objects.get(pk=eventful_incident.pk).journal_head_seq
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {JournalEntry._meta.db_table} WHERE incident_id = %s AND seq = %s",
+            [eventful_incident.pk, head - 1],
+        )
+    dossier, _ = dossier_service.request_dossier(eventful_incident, manager)
+    text = pdf_text(pdf_bytes(dossier_service.render_dossier(dossier.pk)))
+    assert "Vérification du journal : chaîne rompue." in text
+    assert f"L’entrée n° {head - 1} a été retirée du journal." in text
+    assert "modifié après coup" not in text
+
+
+def test_it_goes_on_after_an_entry_written_without_moving_the_head(incident, manager):
+    # During an upgrade, a worker still running the release from before the head existed
+    # appends as it always did: after the last entry, leaving the head behind.
+    last = incident.journal.order_by("-seq").first()
+    old_release = JournalEntry(
+        incident=incident,
+        seq=last.seq + 1,
+        created_at=timezone.now(),
+        actor_label="Riposte",
+        kind=JournalEntry.Kind.REMINDER_SENT,
+        text="Rappel envoyé.",
+        prev_hash=last.hash,
+    )
+    old_release.hash = old_release.compute_hash()
+    old_release.save()
+    assert Incident.objects.get(pk=incident.pk).journal_head_seq == last.seq
+
+    note = JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Expert sur site.", actor=manager)
+
+    assert (note.seq, note.prev_hash) == (old_release.seq + 1, old_release.hash)
+    stored = Incident.objects.get(pk=incident.pk)
+    assert (stored.journal_head_seq, stored.journal_head_hash) == (note.seq, note.hash)
+    assert verify_chain(incident) is None

@@ -9,8 +9,8 @@ from incident_app.models import Incident, verify_chain
 
 class Command(BaseCommand):
     help = (
-        "Verifies the tamper-evident journal; exits 1 naming the first broken entry or the "
-        "missing tail."
+        "Verifies the tamper-evident journal; exits 1 naming the first broken entry, the "
+        "removed entries or the missing tail."
     )
 
     def add_arguments(self, parser):
@@ -37,6 +37,16 @@ class Command(BaseCommand):
                     f"BROKEN {incident.reference}: the tail is missing, the journal ends at "
                     f"#{verdict.seq - 1} but its last recorded entry is #{verdict.head_seq}: "
                     "the journal was truncated."
+                )
+            elif verdict.gap:
+                removed = (
+                    f"entry #{verdict.seq} is"
+                    if verdict.missing == 1
+                    else f"entries #{verdict.seq} to #{verdict.last_missing} are"
+                )
+                self.stderr.write(
+                    f"BROKEN {incident.reference}: {removed} missing before "
+                    f"#{verdict.entry.seq}: entries were removed from the journal."
                 )
             else:
                 entry = verdict.entry
