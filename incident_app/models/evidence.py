@@ -10,6 +10,30 @@ from django.utils.translation import gettext_lazy as _
 from .incidents import Incident, Step
 from .withdrawal import Withdrawable
 
+# The extensions a downloaded file may keep for each type the upload check accepts
+# (``incident_app.services.evidence``), the first one added when its name has none of them.
+# The type is found in the content; the name is the sender's choice, and the operating
+# system opens a file by its name: a ZIP named ``facture.jar`` would run as a program when
+# double-clicked, a PDF named ``recu.exe`` too if it were one.
+DOWNLOAD_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "application/zip": (".zip",),
+    "message/rfc822": (".eml",),
+    "text/plain": (".txt", ".log"),
+    "text/csv": (".csv",),
+    "text/html": (".html", ".htm"),
+}
+# A type stored before this list knew it: downloaded as opaque bytes nothing runs.
+UNKNOWN_TYPE_EXTENSION = ".bin"
+
 
 def evidence_path(instance, filename):
     # A random name: nothing in the path reveals the incident or the original file name.
@@ -44,11 +68,14 @@ class Evidence(Withdrawable):
 
     @property
     def download_name(self) -> str:
-        """The name the file is downloaded under.
+        """The name the file is downloaded under: always ending in an extension of its type.
 
-        Windows runs an HTA file (an HTML application, a common form of ransom note) when it
-        is double-clicked: it is downloaded as ``….hta.txt`` so that opening it shows text.
+        The original name is kept when its extension matches the type found in the content;
+        otherwise the type's extension is added, so that opening the download opens a viewer,
+        never a program: ``facture.jar`` (a ZIP) becomes ``facture.jar.zip``, and an HTA
+        ransom note (an HTML application Windows runs, kept as plain text) ``….hta.txt``.
         """
-        if self.original_name.lower().endswith(".hta"):
-            return f"{self.original_name}.txt"
-        return self.original_name
+        extensions = DOWNLOAD_EXTENSIONS.get(self.content_type, (UNKNOWN_TYPE_EXTENSION,))
+        if self.original_name.lower().endswith(extensions):
+            return self.original_name
+        return f"{self.original_name}{extensions[0]}"

@@ -1,5 +1,8 @@
 """Downloading evidence: only through the visibility rule, always as an attachment."""
 
+import io
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -7,6 +10,8 @@ from django.urls import reverse
 from incident_app.services.evidence import add_evidence
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -84,3 +89,44 @@ def test_it_downloads_an_hta_note_under_a_name_windows_will_not_run(
     assert response["Content-Type"] == "text/plain"
     assert 'filename="#README.hta.txt"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def zip_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Main.class", b"\xca\xfe\xba\xbe")
+    return buffer.getvalue()
+
+
+def test_it_downloads_a_zip_named_as_a_program_under_a_zip_name(
+    client_for, manager, incident, evidence
+):
+    archive = add_evidence(incident, SimpleUploadedFile("facture.jar", zip_bytes()), user=manager)
+    assert archive.content_type == "application/zip"
+    response = client_for(manager).get(url(incident, archive))
+    assert response["Content-Type"] == "application/zip"
+    assert 'filename="facture.jar.zip"' in response["Content-Disposition"]
+
+
+def test_it_keeps_a_name_whose_extension_matches_the_content(
+    client_for, manager, incident, evidence
+):
+    receipt = add_evidence(incident, SimpleUploadedFile("recu.PDF", PDF), user=manager)
+    response = client_for(manager).get(url(incident, receipt))
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="recu.PDF"' in response["Content-Disposition"]
+
+
+def test_it_downloads_a_pdf_named_as_a_program_under_a_pdf_name(
+    client_for, manager, incident, evidence
+):
+    receipt = add_evidence(incident, SimpleUploadedFile("recu.exe", PDF), user=manager)
+    response = client_for(manager).get(url(incident, receipt))
+    assert 'filename="recu.exe.pdf"' in response["Content-Disposition"]
+
+
+def test_it_knows_a_download_extension_for_every_accepted_type():
+    from incident_app.models.evidence import DOWNLOAD_EXTENSIONS
+    from incident_app.services.evidence import BINARY_TYPES, TEXT_TYPES
+
+    assert set(BINARY_TYPES) | set(TEXT_TYPES.values()) <= set(DOWNLOAD_EXTENSIONS)
