@@ -250,20 +250,11 @@ def close_incident(incident: Incident, *, user, reason: str, now=None) -> Incide
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.is_closed:
         raise ValidationError(_("Cet incident est déjà clos."), code="already_closed")
-    previous = incident.status
-    incident.status = Incident.Status.CLOSED
-    incident.save(update_fields=["status", "updated_at"])
-    reminders.sync_for_incident(incident, now=now)
     with journal_language(incident):
         text = _("Incident clos : %(reason)s") % {"reason": reason}
-    JournalEntry.append(
-        incident,
-        JournalEntry.Kind.STATUS_CHANGED,
-        text,
-        actor=user,
-        data={"from": previous, "to": incident.status, "reason": reason},
+    return _change_status(
+        incident, Incident.Status.CLOSED, user=user, reason=reason, text=text, now=now
     )
-    return incident
 
 
 @transaction.atomic
@@ -278,17 +269,25 @@ def reopen_incident(incident: Incident, *, user, reason: str, now=None) -> Incid
     # A refused claim is the insurer's decision: the company does not undo it here.
     if incident.status != Incident.Status.CLOSED:
         raise ValidationError(_("Cet incident n'est pas clos."), code="not_closed")
-    incident.status = _status_before_closing(incident)
-    incident.save(update_fields=["status", "updated_at"])
-    reminders.sync_for_incident(incident, now=now)
     with journal_language(incident):
         text = _("Incident rouvert : %(reason)s") % {"reason": reason}
+    return _change_status(
+        incident, _status_before_closing(incident), user=user, reason=reason, text=text, now=now
+    )
+
+
+def _change_status(incident: Incident, status: str, *, user, reason: str, text: str, now):
+    """Move the locked incident to ``status``: its reminders follow, the journal keeps both
+    statuses and the reason."""
+    previous, incident.status = incident.status, status
+    incident.save(update_fields=["status", "updated_at"])
+    reminders.sync_for_incident(incident, now=now)
     JournalEntry.append(
         incident,
         JournalEntry.Kind.STATUS_CHANGED,
         text,
         actor=user,
-        data={"from": Incident.Status.CLOSED, "to": incident.status, "reason": reason},
+        data={"from": previous, "to": status, "reason": reason},
     )
     return incident
 
