@@ -226,8 +226,10 @@ class ChainBreak:
 def verify_chain(incident) -> ChainBreak | None:
     """Return where the journal is broken, or None when it is intact.
 
-    Each entry must follow the previous one, and the last must be the head kept on the
+    Each entry must follow the previous one, and the chain must reach the head kept on the
     incident: removing entries in the middle, the newest ones, or all of them, is seen too.
+    Entries past the head that chain on from it are what a release from before the head
+    wrote during an upgrade; ``append`` goes on after them, and so does this check.
     """
     expected_prev = GENESIS_HASH
     expected_seq = 1
@@ -235,7 +237,7 @@ def verify_chain(incident) -> ChainBreak | None:
     # One plain query (a server-side cursor costs several round trips), and of the incident
     # only its head: selecting it whole would decode its playbook snapshot for each entry.
     # The head is read in the same statement as the entries, so an append running meanwhile
-    # cannot pass for an entry beyond the head or a missing one.
+    # cannot pass for a missing entry.
     entries = (
         JournalEntry.objects.filter(incident=incident)
         .annotate(
@@ -255,7 +257,6 @@ def verify_chain(incident) -> ChainBreak | None:
             entry.seq != expected_seq
             or entry.prev_hash != expected_prev
             or entry.hash != entry.compute_hash()
-            or entry.seq > head_seq
             or (entry.seq == head_seq and entry.hash != entry.head_hash)
         ):
             return ChainBreak(seq=entry.seq, entry=entry, head_seq=head_seq)

@@ -266,6 +266,8 @@ def test_it_goes_on_after_an_entry_written_without_moving_the_head(incident, man
     old_release.hash = old_release.compute_hash()
     old_release.save()
     assert Incident.objects.get(pk=incident.pk).journal_head_seq == last.seq
+    # Not tampering: it chains on from the head.
+    assert verify_chain(incident) is None
 
     note = JournalEntry.append(incident, JournalEntry.Kind.NOTE, "Expert sur site.", actor=manager)
 
