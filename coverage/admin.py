@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from incident_app.admin import ReadOnlyAdmin
+
 from .models import BusinessInterruption, ConditionAttestation, Cost, Guarantee, Policy
 
 
@@ -40,7 +42,7 @@ class GuaranteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cost)
-class CostAdmin(admin.ModelAdmin):
+class CostAdmin(ReadOnlyAdmin):
     """Read-only: a cost is recorded, or withdrawn with a reason, through the incident's
     pages, which journal each change; an edit or a deletion here would leave no trace."""
 
@@ -57,15 +59,6 @@ class CostAdmin(admin.ModelAdmin):
     list_filter = ["guarantee__kind", "counted"]
     search_fields = ["incident__reference", "supplier", "description"]
     date_hierarchy = "incurred_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BusinessInterruption)

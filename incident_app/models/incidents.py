@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import Organisation
@@ -165,6 +166,10 @@ class Incident(models.Model):
     @property
     def zone(self):
         return self.company.zone
+
+    def local_text(self, moment) -> str:
+        """A moment as the company reads it: in its time zone, in the language's format."""
+        return date_format(timezone.localtime(moment, self.zone), "DATETIME_FORMAT")
 
     def kind_labels(self) -> list[str]:
         labels = dict(self.Kind.choices)

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from playbooks import engine
@@ -204,12 +203,7 @@ def correct_facts(incident: Incident, *, actor, **facts) -> engine.Change | None
                         "Une étape a été faite le %(when)s, avant cette heure : l'attaque était "
                         "connue au plus tard à ce moment-là."
                     )
-                    % {
-                        "when": date_format(
-                            timezone.localtime(first_done, incident.company.zone),
-                            "DATETIME_FORMAT",
-                        )
-                    }
+                    % {"when": incident.local_text(first_done)}
                 },
                 code="after_a_done_step",
             )

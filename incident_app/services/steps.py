@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import JournalEntry, Step, journal_language
@@ -39,12 +38,7 @@ def complete_step(
                 "L'heure indiquée est avant la découverte de l'attaque (%(when)s). Si elle était "
                 "connue plus tôt, corrigez d'abord l'heure de découverte : les délais en dépendent."
             )
-            % {
-                "when": date_format(
-                    timezone.localtime(incident.discovered_at, incident.company.zone),
-                    "DATETIME_FORMAT",
-                )
-            },
+            % {"when": incident.local_text(incident.discovered_at)},
             code="before_discovery",
         )
     step.status = Step.Status.DONE
