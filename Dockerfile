@@ -24,4 +24,4 @@ RUN pip install --no-deps . \
 
 USER riposte
 EXPOSE 8000
-CMD ["gunicorn", "incident_app.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "riposte.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", "--access-logfile", "-"]

@@ -58,7 +58,7 @@ def setup_django(url: str, var_dir: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["RIPOSTE_VAR_DIR"] = var_dir
     os.environ["RIPOSTE_CELERY_QUEUE"] = QUEUE
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "incident_app.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riposte.settings")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     import django
 
@@ -244,9 +244,9 @@ def measure_idle() -> float:
 def measure_1000_due() -> float:
     from django.utils import timezone
 
-    from incident_app.celery import app
     from incident_app.models import Reminder
     from incident_app.services.sweep import run_sweep
+    from riposte.celery import app
 
     steps = pick_steps(1000, skip=0)
     past = timezone.now() - timedelta(seconds=5)
@@ -285,7 +285,7 @@ def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
             "-m",
             "celery",
             "-A",
-            "incident_app",
+            "riposte",
             "worker",
             "-B",
             "--loglevel=WARNING",

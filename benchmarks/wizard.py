@@ -71,7 +71,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "incident_app.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riposte.settings")
 
 PASSWORD = "bench-password-not-secret"
 PREFIX = "WIZ"
@@ -672,7 +672,7 @@ def main():
     server = subprocess.Popen(
         [
             gunicorn,
-            "incident_app.wsgi",
+            "riposte.wsgi",
             "--worker-class",
             "gthread",
             "-w",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from incident_app.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import BusinessInterruption, ConditionAttestation, Cost, Guarantee, Policy
 

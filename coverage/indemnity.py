@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from coverage.triggers import guarantee_label, language_code
+from core.language import language_code
+from coverage.triggers import guarantee_label
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

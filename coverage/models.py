@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from incident_app.models.withdrawal import Withdrawable
+from core.models import Withdrawable
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 POSITIVE_MONEY = [MinValueValidator(Decimal("0"))]

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from incident_app.models import Evidence, Incident, JournalEntry, Step, journal_language
+from playbooks import keys
 
 from .indemnity import (
     CENT,
@@ -48,10 +49,8 @@ from .triggers import (
 # (e-mails, logs, spreadsheets) are proofs of the attack, not invoices.
 INVOICE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
 
-COMPLAINT_STEP = "complaint"
-CLAIM_DECLARATION_STEP = "claim_declaration"
-# The steps the conditions of the cover follow: recording one changes them.
-CONDITION_STEPS = frozenset({COMPLAINT_STEP, CLAIM_DECLARATION_STEP})
+COMPLAINT_STEP = keys.COMPLAINT
+CLAIM_DECLARATION_STEP = keys.CLAIM_DECLARATION
 COMPLAINT_HOURS = 72
 COMPLAINT_SOURCE = (
     "Code des assurances, art. L12-10-1 (loi n° 2023-22 du 24 janvier 2023, LOPMI ; en vigueur "

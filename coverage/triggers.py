@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from core.language import language_code
 from playbooks.engine import PERSONAL_DATA_ANSWERS
 from playbooks.kinds import KIND_KEYS
 
@@ -200,11 +201,3 @@ def guarantee_label(kind: str, lang: str) -> str:
 def guarantee_pays(kind: str, lang: str) -> str:
     """The plain sentence saying what a guarantee kind pays, in "fr" or "en"."""
     return GUARANTEE_KINDS[kind].pays[language_code(lang)]
-
-
-def language_code(lang: str) -> str:
-    """ "fr" or "en" from a language code such as "fr", "en-gb" or "fr_LU"."""
-    code = lang.replace("_", "-").split("-")[0].lower()
-    if code not in ("fr", "en"):
-        raise ValueError(f"Unsupported language {lang!r}: expected 'fr' or 'en'.")
-    return code

@@ -18,13 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.downloads import private_attachment
+from core.language import language_code
 from incident_app.access import can_annotate, can_manage, get_visible_incident, require
-from incident_app.downloads import private_attachment
 
 from . import services
 from .forms import AttestationForm, BusinessInterruptionForm, CostForm, CostWithdrawalForm
 from .models import BusinessInterruption, Cost, Guarantee
-from .triggers import language_code
 
 PAGE = "coverage/summary.html"
 

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .models import (
-    ClaimDossier,
     Evidence,
     Incident,
     JournalEntry,
@@ -15,20 +16,6 @@ from .models import (
     SweepRun,
     User,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records kept as they were written (journal, evidence, reminders): looked at, never
-    edited by hand, even by staff."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -93,12 +80,6 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["incident", "original_name", "size", "sha256", "uploaded_at", "withdrawn_at"]
     search_fields = ["incident__reference", "original_name", "sha256"]
-
-
-@admin.register(ClaimDossier)
-class ClaimDossierAdmin(admin.ModelAdmin):
-    list_display = ["incident", "version", "status", "generated_at", "sha256"]
-    list_filter = ["status"]
 
 
 @admin.register(Reminder)

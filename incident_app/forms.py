@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from coverage.models import Policy
 from playbooks.kinds import KINDS
 from playbooks.timecalc import FIRST_YEAR, LAST_YEAR
 
@@ -128,7 +127,8 @@ class MultipleFileField(forms.FileField):
 
 def current_policies(company, today=None):
     today = today or timezone.localdate(timezone=company.zone)
-    return Policy.objects.filter(company=company).exclude(ends_on__lt=today).order_by("-starts_on")
+    # Through the company's own relation: the incidents know the policy, not its package.
+    return company.policies.exclude(ends_on__lt=today).order_by("-starts_on")
 
 
 def kind_choices():
@@ -170,9 +170,7 @@ class DeclareForm(forms.Form):
         widget=forms.RadioSelect,
         initial="",
     )
-    policy = forms.ModelChoiceField(
-        label=_("Contrat d'assurance concerné"), queryset=Policy.objects.none()
-    )
+    policy = forms.ModelChoiceField(label=_("Contrat d'assurance concerné"), queryset=None)
     confirm_before_policy = forms.BooleanField(
         label=_("Je confirme : l'attaque a été découverte avant la date d'effet du contrat."),
         required=False,

@@ -1,15 +1,12 @@
-from django.contrib import admin
-from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+"""The incident pages: declaring, the step-by-step guide, evidence, the crisis cell, notifications."""
 
-from coverage import views as coverage
+from django.urls import include, path
 
 from .views import (
     account,
     calendar,
     crisis,
     declare,
-    dossier,
     evidence,
     home,
     incident,
@@ -20,8 +17,6 @@ from .views import (
 urlpatterns = [
     path("", home.home, name="home"),
     path("entreprise/", home.company_home, name="company_home"),
-    path("courtier/", home.broker_home, name="broker_home"),
-    path("assureur/", home.insurer_home, name="insurer_home"),
     # Declaring an attack and following it, step by step.
     path("incidents/declarer/", declare.declare, name="incident_declare"),
     path("incidents/<str:reference>/", incident.incident_detail, name="incident_detail"),
@@ -55,49 +50,8 @@ urlpatterns = [
         evidence.evidence_withdraw,
         name="evidence_withdraw",
     ),
-    path("incidents/<str:reference>/dossier/", dossier.dossier_list, name="dossier_list"),
-    path(
-        "incidents/<str:reference>/dossier/<int:pk>/",
-        dossier.dossier_status,
-        name="dossier_status",
-    ),
-    path(
-        "incidents/<str:reference>/dossier/<int:pk>/pdf/",
-        dossier.dossier_download,
-        name="dossier_download",
-    ),
     path("incidents/<str:reference>/cellule/", crisis.crisis_cell, name="crisis_cell"),
     path("incidents/<str:reference>/communication/", crisis.communication, name="communication"),
-    # What the policy pays and what keeps the cover (coverage app).
-    path(
-        "incidents/<str:reference>/couverture/", coverage.coverage_summary, name="coverage_summary"
-    ),
-    path(
-        "incidents/<str:reference>/couverture/resume.json",
-        coverage.coverage_summary_json,
-        name="coverage_summary_json",
-    ),
-    path("incidents/<str:reference>/couverture/couts/", coverage.cost_add, name="cost_add"),
-    path(
-        "incidents/<str:reference>/couverture/couts/<int:pk>/facture/",
-        coverage.cost_invoice,
-        name="cost_invoice",
-    ),
-    path(
-        "incidents/<str:reference>/couverture/couts/<int:pk>/retirer/",
-        coverage.cost_withdraw,
-        name="cost_withdraw",
-    ),
-    path(
-        "incidents/<str:reference>/couverture/interruption/",
-        coverage.interruption_edit,
-        name="interruption_edit",
-    ),
-    path(
-        "incidents/<str:reference>/couverture/conditions/<int:pk>/attester/",
-        coverage.condition_attest,
-        name="condition_attest",
-    ),
     path("compte/login/", account.LoginView.as_view(), name="login"),
     path("compte/", include("django.contrib.auth.urls")),
     path("notifications/", notifications.notification_list, name="notifications"),
@@ -116,6 +70,4 @@ urlpatterns = [
     path("calendrier/", calendar.calendar_settings, name="calendar"),
     path("calendrier/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("i18n/setlang/", account.set_language, name="set_language"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("admin/", admin.site.urls),
 ]

@@ -5,9 +5,9 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from core.language import language_code
 from coverage.indemnity import format_eur
 from coverage.services import protective_conditions
-from coverage.triggers import language_code
 
 register = template.Library()
 

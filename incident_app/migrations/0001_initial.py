@@ -4,11 +4,16 @@ import django.core.serializers.json
 import django.db.models.deletion
 import django.utils.timezone
 import incident_app.models.accounts
-import incident_app.models.dossiers
 import incident_app.models.evidence
 from django.conf import settings
 from django.db import migrations, models
 
+
+
+def dossier_path(instance, filename):
+    # Claim dossiers moved to the documents package (documents.models.dossier_path); the
+    # historical model keeps its own copy so that this migration needs nothing above it.
+    return f"dossiers/{instance.incident.reference}-v{instance.version}.pdf"
 
 class Migration(migrations.Migration):
 
@@ -189,7 +194,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(verbose_name='version')),
                 ('status', models.CharField(choices=[('pending', 'En attente'), ('rendering', 'En cours de génération'), ('ready', 'Prêt'), ('failed', 'Échec')], default='pending', max_length=16, verbose_name='statut')),
                 ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progression (%)')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=incident_app.models.dossiers.dossier_path)),
+                ('file', models.FileField(blank=True, max_length=200, upload_to=dossier_path)),
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
                 ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='demandé le')),
                 ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='généré le')),

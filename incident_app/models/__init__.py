@@ -1,12 +1,10 @@
 from .accounts import Membership, Organisation, User
-from .dossiers import ClaimDossier
 from .evidence import Evidence
 from .incidents import Incident, Step
 from .journal import JournalEntry, JournalIsAppendOnly, journal_language, verify_chain
 from .reminders import Notification, Reminder, ReminderPreference, SweepRun
 
 __all__ = [
-    "ClaimDossier",
     "Evidence",
     "Incident",
     "JournalEntry",

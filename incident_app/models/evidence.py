@@ -7,8 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Withdrawable
+
 from .incidents import Incident, Step
-from .withdrawal import Withdrawable
 
 # The extensions a downloaded file may keep for each type the upload check accepts
 # (``incident_app.services.evidence``), the first one added when its name has none of them.

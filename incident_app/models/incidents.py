@@ -35,6 +35,20 @@ class IncidentQuerySet(models.QuerySet):
             | Q(policy__insurer_id__in=org_ids)
         )
 
+    def with_progress(self):
+        """Each incident with its applicable steps counted, those settled, and the nearest
+        deadline of a step still to do: what every list of incidents shows."""
+        settled = ["done", "not_applicable"]
+        return self.select_related("company", "policy").annotate(
+            steps_total=models.Count("steps", filter=Q(steps__applicable=True)),
+            steps_done=models.Count(
+                "steps", filter=Q(steps__applicable=True, steps__status__in=settled)
+            ),
+            next_due_at=models.Min(
+                "steps__due_at", filter=Q(steps__applicable=True, steps__status="todo")
+            ),
+        )
+
 
 JOURNAL_HEAD_FIELDS = ("journal_head_seq", "journal_head_hash")
 

@@ -15,8 +15,9 @@ and left for the next sweep; it never stops the others.
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import JournalEntry, Notification, Reminder, SweepRun, journal_language
-from . import bell, dossier, notify, reminders
+from . import bell, notify, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,15 @@ logger = logging.getLogger(__name__)
 KEEP_RUNS = timedelta(days=7)
 # Reminders per transaction: one commit for many rows, each row in its own savepoint.
 CHUNK = 50
+
+# Work that packages above the incidents do on every sweep (the documents hand stuck claim
+# dossiers back to the worker), registered by them so that this module never imports them:
+# the name of a SweepResult counter -> a function of the sweep's time returning a count.
+HOUSEKEEPING: dict[str, Callable[[datetime], int]] = {}
+
+
+def add_housekeeping(counter: str, job: Callable[[datetime], int]) -> None:
+    HOUSEKEEPING[counter] = job
 
 
 @dataclass
@@ -42,6 +52,7 @@ class SweepResult:
     stale: int = 0
     failed: int = 0
     redispatched: int = 0
+    # Filled by the documents package's housekeeping.
     dossiers_resumed: int = 0
     duration_ms: int = 0
     reminder_ids: list[int] = field(default_factory=list)
@@ -55,8 +66,8 @@ def due_reminders(now):
 
 
 def run_sweep(now=None, batch: int = 500) -> SweepResult:
-    """Process up to ``batch`` due reminders, then re-dispatch lost deliveries and resume
-    stuck claim dossiers."""
+    """Process up to ``batch`` due reminders, then re-dispatch lost deliveries and run the
+    housekeeping registered by other packages (stuck claim dossiers)."""
     started = time.monotonic()
     now = now or timezone.now()
     result = SweepResult()
@@ -86,10 +97,11 @@ def run_sweep(now=None, batch: int = 500) -> SweepResult:
         result.redispatched = notify.redispatch(now)
     except Exception:
         logger.exception("Re-dispatch of undelivered notifications failed")
-    try:
-        result.dossiers_resumed = dossier.resume_stuck(now)
-    except Exception:
-        logger.exception("Resuming stuck claim dossiers failed")
+    for counter, job in HOUSEKEEPING.items():
+        try:
+            setattr(result, counter, job(now))
+        except Exception:
+            logger.exception("Sweep housekeeping %s failed", counter)
     result.duration_ms = int((time.monotonic() - started) * 1000)
     _record(now, result)
     return result

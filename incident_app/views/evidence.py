@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.downloads import private_attachment
+
 from .. import access
-from ..downloads import private_attachment
 from ..forms import EvidenceUploadForm, WithdrawEvidenceForm
 from ..services import evidence as evidence_service
 from .incident import incident_url, render_page

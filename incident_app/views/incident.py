@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from coverage.services import CONDITION_STEPS
+from playbooks import keys
 
 from .. import access
 from ..forms import (
@@ -270,7 +270,7 @@ def _step_done(request, incident, step, text, *, evidence_changed=False):
         fragments = ["wizard", "journal"]
         if evidence_changed:
             fragments.append("evidence")
-        elif step.key in CONDITION_STEPS:
+        elif step.key in keys.COVER_CONDITION_STEPS:
             fragments.append("conditions")
         return render_page(request, incident, fragments=fragments, flash=text)
     messages.success(request, text)

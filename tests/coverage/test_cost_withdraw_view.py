@@ -10,10 +10,10 @@ from django.utils.html import escape
 
 from coverage.models import Cost, Guarantee
 from coverage.services import coverage_summary, record_cost
+from documents.services import dossier as dossier_service
 from incident_app.models import JournalEntry, verify_chain
-from incident_app.services import dossier as dossier_service
 
-from ..incident_app.dossier_fixtures import pdf_bytes, pdf_text
+from ..documents.dossier_fixtures import pdf_bytes, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.urls import path
 
-from incident_app.urls import urlpatterns as project_urlpatterns
+from riposte.urls import urlpatterns as project_urlpatterns
 
 
 def broken(request):

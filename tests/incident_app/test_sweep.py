@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def eager_celery():
     """Run tasks in-process: tests never write to the development broker."""
-    from incident_app.celery import app
+    from riposte.celery import app
 
     app.conf.task_always_eager = True
     yield app

@@ -16,19 +16,13 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+from tests.environment import missing_services
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _missing_services() -> str | None:
-    if not os.environ.get("REDIS_URL"):
-        return "needs REDIS_URL (a real Redis broker)"
-    if "postgres" not in os.environ.get("DATABASE_URL", ""):
-        return "needs a PostgreSQL DATABASE_URL (SQLite cannot be shared with a worker)"
-    return None
-
-
 def pytest_collection_modifyitems(config, items):
-    reason = _missing_services()
+    reason = missing_services()
     if reason is None:
         return
     for item in items:
@@ -61,7 +55,7 @@ class Worker:
                 "-m",
                 "celery",
                 "-A",
-                "incident_app",
+                "riposte",
                 "worker",
                 "-B",
                 "--loglevel=INFO",
@@ -99,7 +93,7 @@ class Worker:
 def celery_worker(transactional_db, tmp_path):
     from django.db import connection
 
-    from incident_app.celery import app
+    from riposte.celery import app
 
     # A queue of its own: nothing else on this Redis consumes or feeds it.
     queue = f"riposte-integration-{os.getpid()}"
@@ -114,7 +108,7 @@ def celery_worker(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(connection),
-        "DJANGO_SETTINGS_MODULE": "incident_app.settings",
+        "DJANGO_SETTINGS_MODULE": "riposte.settings",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "RIPOSTE_VAR_DIR": str(var_dir),

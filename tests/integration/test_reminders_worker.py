@@ -16,10 +16,10 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from incident_app.celery import app
 from incident_app.models import JournalEntry, Notification, Reminder
 from incident_app.services.incidents import open_incident
 from incident_app.services.sweep import run_sweep
+from riposte.celery import app
 
 pytestmark = [pytest.mark.integration]
 

@@ -1,0 +1,1 @@
+"""The broker's workspace: the claims of the clients whose policies the broker placed."""

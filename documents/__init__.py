@@ -1,0 +1,1 @@
+"""The papers Riposte writes: the claim dossier, rendered as PDF by the worker."""

@@ -1,0 +1,1 @@
+"""The insurer's workspace: deadline compliance across the portfolio."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RiposteConfig(AppConfig):
+    name = "riposte"
+    verbose_name = "Riposte"
