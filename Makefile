@@ -18,7 +18,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 \
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://$(HOST):$(PORT)/ with a worker and beat"
 	@echo "make test   run the whole test suite"
-	@echo "make lint   ruff lint and format check"
+	@echo "make lint   ruff lint and format check, import contracts"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -47,6 +47,7 @@ test: install
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

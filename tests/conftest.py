@@ -9,11 +9,31 @@ from django.utils import timezone
 
 from coverage.models import Guarantee, Policy
 from incident_app.models import Membership, Organisation, User
+from tests.environment import GROUPS
 
 PASSWORD = "correct-horse-battery-staple"
 
 # Fixtures of the claim dossier tests (private storage, the rendering task, a full incident).
-pytest_plugins = ["tests.incident_app.dossier_fixtures"]
+pytest_plugins = ["tests.documents.dossier_fixtures"]
+
+
+def pytest_report_header(config):
+    """Say at the start which optional groups of tests will be skipped, and why."""
+    return [
+        f"{name}: skipped, {reason}" if (reason := why()) else f"{name}: run"
+        for _, name, why in GROUPS
+    ]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say again at the end, with a count, so that a skipped group is never missed."""
+    skipped = [report.nodeid for report in terminalreporter.stats.get("skipped", [])]
+    for folder, name, why in GROUPS:
+        count = sum(nodeid.startswith(folder) for nodeid in skipped)
+        if count and (reason := why()):
+            terminalreporter.write_line(
+                f"{count} {name} SKIPPED: {reason}.", yellow=True, bold=True
+            )
 
 
 def make_user(email, org=None, role=None, **extra):

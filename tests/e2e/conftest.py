@@ -1,17 +1,16 @@
 """Browser tests: Playwright driving the system's Chromium against a live server."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.environment import CHROMIUM, missing_browser
 
 # The live server runs in a thread; Playwright's sync API keeps an event loop in this one.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("RIPOSTE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # The product must work on a 360 px wide phone, the narrowest still common.
 PHONE = {"width": 360, "height": 740}
@@ -21,8 +20,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    if reason := missing_browser():
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
