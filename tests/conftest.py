@@ -32,7 +32,7 @@ def pytest_terminal_summary(terminalreporter):
         count = sum(nodeid.startswith(folder) for nodeid in skipped)
         if count and (reason := why()):
             terminalreporter.write_line(
-                f"{count} {name} SKIPPED: {reason}.", yellow=True, bold=True
+                f"{name.capitalize()} SKIPPED ({count}): {reason}.", yellow=True, bold=True
             )
 
 
