@@ -232,9 +232,9 @@ def complaint_rule(incident: Incident, step: Step | None = None) -> dict:
 
 def _complaint_condition(incident, step: Step | None, now, lang) -> Condition:
     rule = complaint_rule(incident, step)
-    hours = rule.get("amount", 72)
-    # A condition of the cover only where the law makes the payment depend on it (France,
-    # L12-10-1); elsewhere the same deadline is advice.
+    hours = rule["amount"]
+    # A condition of the cover only where the rule says the payment depends on it (France,
+    # L12-10-1: ``indemnity_condition``); elsewhere (``advisory``, Luxembourg) it is advice.
     advisory = not rule.get("indemnity_condition")
     if advisory:
         title = _("Plainte déposée dans les %(hours)s h (conseillé : aucune loi ne l'impose ici)")
