@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.language import reader_language
 from core.models import Withdrawable
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -461,11 +462,6 @@ class ConditionAttestation(models.Model):
 
 
 def _ceiling_text(ceiling: Decimal) -> str:
-    from django.utils.translation import get_language
-
     from .indemnity import format_eur
 
-    try:
-        return format_eur(ceiling, get_language() or "fr")
-    except ValueError:
-        return format_eur(ceiling, "fr")
+    return format_eur(ceiling, reader_language())

@@ -14,26 +14,27 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.downloads import private_attachment
-from core.language import language_code
+from core.language import language_code, reader_language
 from incident_app.access import can_annotate, can_manage, get_visible_incident, require
 
-from . import services
 from .forms import AttestationForm, BusinessInterruptionForm, CostForm, CostWithdrawalForm
 from .models import BusinessInterruption, Cost, Guarantee
+from .services import recording
+from .services.summary import coverage_summary as summarise
 
 PAGE = "coverage/summary.html"
 
 
 def _lang(request) -> str:
+    """The language asked in the address (``?lang=en``), else the reader's."""
     try:
-        return language_code(request.GET.get("lang") or get_language() or "fr")
+        return language_code(request.GET.get("lang") or reader_language())
     except ValueError:
-        return "fr"
+        return reader_language()
 
 
 def _interruption_initial(incident) -> dict:
@@ -59,7 +60,7 @@ def _render(
     with timezone.override(incident.company.zone):
         context = {
             "incident": incident,
-            "summary": services.coverage_summary(incident, lang=lang),
+            "summary": summarise(incident, lang=lang),
             "lang": lang,
             "can_record": can_annotate(user, incident),
             "can_attest": can_manage(user, incident),
@@ -110,7 +111,7 @@ def coverage_summary(request, reference):
 @require_GET
 def coverage_summary_json(request, reference):
     incident = get_visible_incident(request.user, reference)
-    summary = services.coverage_summary(incident, lang=_lang(request))
+    summary = summarise(incident, lang=_lang(request))
     return JsonResponse(summary.as_dict(), json_dumps_params={"ensure_ascii": False})
 
 
@@ -124,7 +125,7 @@ def cost_add(request, reference):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_cost(
+            recording.record_cost(
                 incident,
                 user=request.user,
                 guarantee=data["guarantee"],
@@ -155,7 +156,7 @@ def cost_withdraw(request, reference, pk):
     if not form.is_valid():
         return _refuse(request, incident, form.errors["reason"], anchor)
     try:
-        services.withdraw_cost(cost, user=request.user, reason=form.cleaned_data["reason"])
+        recording.withdraw_cost(cost, user=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         return _refuse(request, incident, error.messages, anchor)
     return _done(
@@ -178,7 +179,7 @@ def interruption_edit(request, reference):
     if valid:
         data = form.cleaned_data
         try:
-            services.save_business_interruption(
+            recording.save_business_interruption(
                 incident,
                 user=request.user,
                 started_at=data["started_at"],
@@ -210,7 +211,7 @@ def condition_attest(request, reference, pk):
     form = AttestationForm(request.POST)
     if form.is_valid():
         try:
-            services.attest_condition(
+            recording.attest_condition(
                 incident, guarantee, user=request.user, statement=form.cleaned_data["statement"]
             )
         except ValidationError as error:

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.language import reader_language
+from playbooks import timecalc
 from playbooks.kinds import KINDS
 from playbooks.timecalc import FIRST_YEAR, LAST_YEAR
 
@@ -21,33 +22,33 @@ INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m
 CLOCK_TOLERANCE = timedelta(minutes=2)
 
 
-def localize(naive: datetime, zone) -> datetime:
-    """A wall-clock time in ``zone`` made aware, refusing times a clock change makes unclear.
+def typed_moment(naive: datetime, zone) -> datetime:
+    """A wall-clock time typed in ``zone`` made aware by ``playbooks.timecalc.localize``,
+    refusing with a message in the reader's language the times a clock change makes unclear.
 
     In spring one local hour does not exist (02:30 on the last Sunday of March in Paris); in
-    autumn one hour happens twice. Guessing would move a legal deadline by an hour, so the
-    person is asked to say which.
+    autumn one hour happens twice. Elsewhere the autumn hour is read as its first occurrence;
+    here the person is asked to say which, since guessing would move a legal deadline by an
+    hour.
     """
-    first = naive.replace(tzinfo=zone, fold=0)
-    second = naive.replace(tzinfo=zone, fold=1)
-    roundtrip = first.astimezone(timezone.UTC).astimezone(zone).replace(tzinfo=None)
-    if roundtrip != naive:
+    try:
+        return timecalc.localize(naive, zone, refuse_ambiguous=True)
+    except timecalc.NonexistentLocalTime:
         raise forms.ValidationError(
             _(
                 "Cette heure n'existe pas à cause du passage à l'heure d'été : indiquez une "
                 "heure juste avant ou juste après."
             ),
             code="nonexistent",
-        )
-    if first.utcoffset() != second.utcoffset():
+        ) from None
+    except timecalc.AmbiguousLocalTime:
         raise forms.ValidationError(
             _(
                 "Cette heure existe deux fois à cause du passage à l'heure d'hiver : indiquez "
                 "une heure juste avant ou juste après."
             ),
             code="ambiguous",
-        )
-    return first
+        ) from None
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -95,7 +96,7 @@ class LocalDateTimeField(forms.Field):
                     code="implausible",
                     params={"first": FIRST_YEAR, "last": LAST_YEAR},
                 )
-            return localize(naive, self.zone)
+            return typed_moment(naive, self.zone)
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
     def validate(self, value):
@@ -132,7 +133,7 @@ def current_policies(company, today=None):
 
 
 def kind_choices():
-    lang = (get_language() or "fr")[:2]
+    lang = reader_language()
     return [(kind.key, kind.label.get(lang, kind.label["fr"])) for kind in KINDS]
 
 
@@ -179,7 +180,7 @@ class DeclareForm(forms.Form):
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
         self.company = company
-        lang = (get_language() or "fr")[:2]
+        lang = reader_language()
         self.kind_descriptions = {
             kind.key: kind.description.get(lang, kind.description["fr"]) for kind in KINDS
         }

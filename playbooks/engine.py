@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from playbooks import timecalc
+from playbooks.deadlines import DeadlineState, deadline_state
 from playbooks.kinds import KIND_KEYS, KINDS, Kind
 from playbooks.loader import (
     ANCHOR_FACTS,
@@ -190,12 +191,22 @@ class PlannedStep:
             return self.rule.note.get(lang, "") if self.rule else ""
         return getattr(self, attribute)[lang]
 
+    def deadline_state(self, now: datetime) -> DeadlineState:
+        """Where this step stands against its deadline (``playbooks.deadlines``)."""
+        return deadline_state(
+            due_at=self.due_at, done_at=self.done_at, now=now, applicable=self.applicable
+        )
+
     def is_overdue(self, now: datetime) -> bool:
-        return self.done_at is None and self.due_at is not None and now > self.due_at
+        return self.deadline_state(now) is DeadlineState.OVERDUE
 
     @property
     def done_late(self) -> bool:
-        return bool(self.done_at and self.due_at and self.done_at > self.due_at)
+        # Whether it still applies or not, a step done after its deadline was done late.
+        if self.done_at is None:
+            return False
+        verdict = deadline_state(due_at=self.due_at, done_at=self.done_at, now=self.done_at)
+        return verdict is DeadlineState.LATE
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-serialisable snapshot (datetimes as ISO 8601 UTC strings)."""

@@ -39,17 +39,26 @@ class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped by a clock change (e.g. 02:30 on the last Sunday of March)."""
 
 
+class AmbiguousLocalTime(ValueError):
+    """A wall-clock time that happens twice (e.g. 02:30 on the last Sunday of October)."""
+
+
 def _require_aware(value: datetime, name: str = "anchor") -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime, got naive {value.isoformat()}")
 
 
-def localize(naive: datetime, tz: ZoneInfo) -> datetime:
-    """Attach ``tz`` to a wall-clock time a person typed.
+def localize(naive: datetime, tz: ZoneInfo, *, refuse_ambiguous: bool = False) -> datetime:
+    """Attach ``tz`` to a wall-clock time a person typed: the one way Riposte turns a local
+    time into a moment.
 
-    A time that happens twice (the autumn clock change) is read as its first occurrence, the
-    earlier instant, so deadlines computed from it are the conservative ones. A time that never
-    happens (the spring clock change) is refused rather than guessed.
+    - A time that happens twice (the autumn clock change, 02:30 on 25 October 2026 in Paris)
+      is its **first occurrence**, the earlier instant, so deadlines counted from it are the
+      conservative ones. A form, where the person is there to say which, passes
+      ``refuse_ambiguous=True`` and gets ``AmbiguousLocalTime`` instead of the guess.
+    - A time that never happens (the spring clock change, 02:30 on 29 March 2026 in Paris) is
+      refused with ``NonexistentLocalTime``: no instant is the honest answer, and moving it an
+      hour either way would move a legal deadline.
     """
     if naive.tzinfo is not None:
         raise ValueError("localize() expects a naive datetime")
@@ -58,6 +67,10 @@ def localize(naive: datetime, tz: ZoneInfo) -> datetime:
     if round_trip != naive:
         raise NonexistentLocalTime(
             f"{naive.isoformat(timespec='minutes')} does not exist in {tz.key} (clock change)"
+        )
+    if refuse_ambiguous and first.utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
+        raise AmbiguousLocalTime(
+            f"{naive.isoformat(timespec='minutes')} happens twice in {tz.key} (clock change)"
         )
     return first
 

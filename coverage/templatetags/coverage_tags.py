@@ -3,20 +3,12 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import get_language
 
-from core.language import language_code
+from core.language import reader_language
 from coverage.indemnity import format_eur
-from coverage.services import protective_conditions
+from coverage.services.conditions import protective_conditions
 
 register = template.Library()
-
-
-def _lang() -> str:
-    try:
-        return language_code(get_language() or "fr")
-    except ValueError:
-        return "fr"
 
 
 @register.inclusion_tag("coverage/_incident_conditions.html")
@@ -29,7 +21,7 @@ def coverage_conditions(incident, steps=None, evidence=None, oob=False):
     read twice.
     """
     conditions, advice = protective_conditions(
-        incident, lang=_lang(), steps=steps, evidence=evidence
+        incident, lang=reader_language(), steps=steps, evidence=evidence
     )
     return {
         "incident": incident,
@@ -45,7 +37,7 @@ def eur(amount):
     """``{{ amount|eur }}``: euros rounded to the cent, in the page's language."""
     if amount is None or amount == "":
         return "—"
-    return format_eur(Decimal(amount), _lang())
+    return format_eur(Decimal(amount), reader_language())
 
 
 @register.filter
@@ -55,7 +47,7 @@ def percent(value):
 
     if value is None:
         return "—"
-    lang = _lang()
+    lang = reader_language()
     return (
         f"{format_number(Decimal(value), lang)}\u00a0%"
         if lang == "fr"

@@ -6,17 +6,18 @@ task) claims the row with a conditional UPDATE, gathers the incident, renders th
 company's language and time zone, writes the PDF with WeasyPrint through a URL fetcher that
 reads nothing but the application's own static files, stores it privately, hashes it and
 journals the hash.  Running it twice, or at once on two workers, renders one PDF.
+
+What the PDF shows is gathered by ``documents.services.contents``; this module is the
+rendering's state machine: ``request_dossier``, ``claim``, ``render_dossier``, ``release``,
+``mark_failed``, ``resume_stuck``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -25,11 +26,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.language import language_code
-from coverage.services import coverage_summary, terms_of
-from coverage.triggers import guarantee_label
-from incident_app.models import Evidence, Incident, JournalEntry, Step, verify_chain
+from incident_app.models import Incident, JournalEntry
 
 from ..models import ClaimDossier
+from .contents import STATIC_ORIGIN, dossier_context, static_path
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +53,6 @@ MAX_ATTEMPTS = 3
 
 # Progress shown while rendering, in percent.
 GATHERED, HTML_RENDERED, PDF_WRITTEN = 10, 60, 90
-
-# The origin static files are addressed under in the dossier's HTML.  ``.invalid`` never
-# resolves (RFC 2606): nothing under it can reach the network, and the fetcher below serves
-# it from disk.
-STATIC_ORIGIN = "https://riposte.invalid"
-
 
 # --- asking -----------------------------------------------------------------------------------
 
@@ -256,146 +250,8 @@ def release(pk: int, error: BaseException, now: datetime | None = None) -> None:
     )
 
 
-# --- what the dossier shows -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ComplianceRow:
-    """One step of the response: its deadline against when it was done, and its source."""
-
-    title: str
-    verdict: str  # on_time, late, done, overdue, open, not_applicable
-    due_at: datetime | None
-    done_at: datetime | None
-    done_by: str
-    proof_reference: str
-    note: str
-    source: str
-    source_short: str
-    indemnity_condition: bool
-
-
-def verdict(step: Step, now: datetime) -> str:
-    if step.status == Step.Status.NOT_APPLICABLE:
-        return "not_applicable"
-    if step.status == Step.Status.DONE:
-        on_time = step.was_on_time()
-        return "done" if on_time is None else ("on_time" if on_time else "late")
-    if step.due_at is not None and step.due_at <= now:
-        return "overdue"
-    return "open"
-
-
-def short_source(source: str) -> str:
-    """The citation without the quoted text: "Code des assurances, art. L12-10-1 (…)"."""
-    head, _sep, _rest = source.partition(" : ")
-    return head.strip()
-
-
-def compliance_rows(incident: Incident, now: datetime, lang: str) -> list[ComplianceRow]:
-    rows = []
-    for step in incident.steps.select_related("done_by").order_by("order"):
-        # A step the facts no longer call for is shown only if something was recorded on it.
-        if not step.applicable and step.status == Step.Status.TODO:
-            continue
-        rule = step.definition.get("rule") or {}
-        source = rule.get("source") or step.definition.get("source") or ""
-        rows.append(
-            ComplianceRow(
-                title=step.text("title", lang),
-                verdict=verdict(step, now),
-                due_at=step.due_at,
-                done_at=step.done_at if step.status == Step.Status.DONE else None,
-                done_by=step.done_by.display_name if step.done_by_id else "",
-                proof_reference=step.proof_reference,
-                note=(
-                    step.not_applicable_reason
-                    if step.status == Step.Status.NOT_APPLICABLE
-                    else step.proof_details
-                ),
-                source=source,
-                source_short=short_source(source),
-                indemnity_condition=bool(rule.get("indemnity_condition")),
-            )
-        )
-    return rows
-
-
-def cited_sources(rows: list[ComplianceRow]) -> list[dict]:
-    """Each full legal text once, with the steps that cite it, in the order of the steps."""
-    sources: dict[str, list[str]] = {}
-    for row in rows:
-        if row.source:
-            sources.setdefault(row.source, []).append(row.title)
-    return [{"text": text, "titles": titles} for text, titles in sources.items()]
-
-
-def policy_guarantees(incident: Incident, lang: str) -> list[dict]:
-    """Every guarantee of the policy with its terms, in the order of the guarantee kinds."""
-    from coverage.triggers import GUARANTEE_KINDS
-
-    order = list(GUARANTEE_KINDS)
-    guarantees = sorted(
-        incident.policy.guarantees.all(),
-        key=lambda g: order.index(g.kind) if g.kind in order else len(order),
-    )
-    return [
-        {"label": guarantee_label(g.kind, lang), "terms": terms_of(g), "conditions": g.conditions}
-        for g in guarantees
-    ]
-
-
-def dossier_context(dossier: ClaimDossier, *, now: datetime, lang: str) -> dict:
-    """Everything the PDF template shows, read once."""
-    incident = dossier.incident
-    policy = incident.policy
-    evidence = list(
-        Evidence.objects.filter(incident=incident)
-        .select_related("uploaded_by", "withdrawn_by", "step")
-        .order_by("uploaded_at", "pk")
-    )
-    for item in evidence:
-        item.step_title = item.step.text("title", lang) if item.step_id else ""
-    compliance = compliance_rows(incident, now, lang)
-    summary = coverage_summary(incident, now=now, lang=lang)
-    journal = list(incident.journal.order_by("seq"))
-    broken = verify_chain(incident)
-    hotline = policy.hotline_display()
-    return {
-        "dossier": dossier,
-        "incident": incident,
-        "company": incident.company,
-        "policy": policy,
-        "insurer": policy.insurer,
-        "broker": policy.broker,
-        "hotline": hotline,
-        "zone": incident.company.timezone,
-        "lang": lang,
-        "generated_at": now,
-        "summary": summary,
-        "conditions": [
-            {"condition": c, "source": short_source(c.source)} for c in summary.conditions
-        ],
-        "advice": [{"condition": c, "source": short_source(c.source)} for c in summary.advice],
-        "guarantees": policy_guarantees(incident, lang),
-        "compliance": compliance,
-        "sources": cited_sources(compliance),
-        "evidence": evidence,
-        "journal": journal,
-        "journal_broken": broken,
-        "journal_last": journal[-1] if journal else None,
-        "static_base": STATIC_ORIGIN + _static_path(),
-    }
-
-
-def _static_path() -> str:
-    # STATIC_URL may name a CDN in production; the dossier only needs its path.
-    path = urlsplit(settings.STATIC_URL).path or "/static/"
-    return path if path.endswith("/") else path + "/"
-
-
 def write_pdf(html: str) -> bytes:
     # WeasyPrint takes a second to import: only the worker that renders pays for it.
     from .pdf import write_pdf as weasyprint_pdf
 
-    return weasyprint_pdf(html, STATIC_ORIGIN, _static_path())
+    return weasyprint_pdf(html, STATIC_ORIGIN, static_path())

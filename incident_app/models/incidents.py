@@ -1,13 +1,20 @@
 """Incidents and the steps of their response."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from playbooks.deadlines import DeadlineState, deadline_state
+
 from .accounts import Organisation
+
+# An open step due within this time is shown as pressing.
+SOON = timedelta(hours=24)
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -266,15 +273,60 @@ class Step(models.Model):
         return str(value)
 
     @property
+    def rule(self) -> dict:
+        """The deadline rule as the playbook wrote it when the incident opened ({} if none):
+        ``amount``, ``unit``, ``source``, ``indemnity_condition``, ``advisory``, ``note``."""
+        return self.definition.get("rule") or {}
+
+    @property
+    def legal_source(self) -> str:
+        """Where the deadline comes from: the rule's source, else the step's."""
+        return self.rule.get("source") or self.definition.get("source") or ""
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.TODO and self.applicable
 
+    def deadline_state(self, now=None) -> DeadlineState:
+        """Where the step stands against its deadline, by the one rule of
+        ``playbooks.deadlines``: the due moment itself is still on time.
+
+        A step set aside, or still to do but no longer called for by the facts, has no
+        verdict; a step done keeps its verdict even once the facts no longer call for it.
+        """
+        done = self.status == self.Status.DONE
+        return deadline_state(
+            due_at=self.due_at,
+            done_at=self.done_at if done else None,
+            now=now or timezone.now(),
+            applicable=done or self.is_open,
+        )
+
     def is_overdue(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.is_open and self.due_at is not None and self.due_at <= now
+        return self.deadline_state(now) is DeadlineState.OVERDUE
 
     def was_on_time(self) -> bool | None:
-        """True if done before its deadline, False if late, None if no deadline or not done."""
-        if self.due_at is None or self.done_at is None:
-            return None
-        return self.done_at <= self.due_at
+        """True if done by its deadline, False if late, None if no deadline or not done."""
+        state = self.deadline_state()
+        if state is DeadlineState.ON_TIME:
+            return True
+        if state is DeadlineState.LATE:
+            return False
+        return None
+
+    @staticmethod
+    def done_late_q() -> Q:
+        """``deadline_state`` is LATE, in SQL, for counts over many steps: done strictly
+        after the due moment (done at the due moment is on time)."""
+        return Q(status="done", due_at__isnull=False, done_at__gt=F("due_at"))
+
+    def urgency(self, now=None) -> str:
+        """How pressing the step is: "late" once overdue, "soon" when due within ``SOON``,
+        "ok" further off, "" when it is not open or has no deadline."""
+        now = now or timezone.now()
+        state = self.deadline_state(now)
+        if state is DeadlineState.OVERDUE:
+            return "late"
+        if state is DeadlineState.OPEN:
+            return "soon" if self.due_at - now < SOON else "ok"
+        return ""

@@ -3,7 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from playbooks.deadlines import DeadlineState, deadline_state
 
 from .incidents import Incident, Step
 
@@ -42,7 +45,21 @@ class Reminder(models.Model):
 
     @property
     def is_overdue_notice(self) -> bool:
+        """The reminder at the deadline itself: it escalates to the managers and the broker."""
         return self.offset_minutes == 0
+
+    @property
+    def says_overdue(self) -> bool:
+        """Whether this reminder tells that the step is overdue: it is the deadline's notice
+        and, when the sweep claimed it, the deadline had passed by the one rule of
+        ``playbooks.deadlines``. A notice claimed at the due moment itself (still on time)
+        says the step is due now; the sweep runs each minute, so in practice it is after."""
+        if not self.is_overdue_notice:
+            return False
+        moment = self.claimed_at or timezone.now()
+        # As the step stood then, open: a step done since does not change what was sent.
+        state = deadline_state(due_at=self.step.due_at, done_at=None, now=moment)
+        return state is DeadlineState.OVERDUE
 
 
 class Notification(models.Model):

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone, translation
 
+from core.language import reader_language
+
 from ..models import Incident, Step, User
 from . import notify
 
@@ -88,8 +90,8 @@ def feed(user: User, now=None) -> str:
     """The VCALENDAR text of the user's feed, in the user's language."""
     now = now or timezone.now()
     host = urlsplit(settings.SITE_URL).hostname or "riposte"
-    lang = "en" if (user.language or "").startswith("en") else "fr"
-    with translation.override(lang):
+    with translation.override(user.language or "fr"):
+        lang = reader_language()
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",

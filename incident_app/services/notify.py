@@ -26,6 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.language import reader_language
+
 from ..models import Membership, Notification, Reminder, ReminderPreference, User
 
 logger = logging.getLogger(__name__)
@@ -185,14 +187,13 @@ def message_context(reminder: Reminder, user: User) -> dict:
     """What the subject, text and HTML of a reminder say, in the active language."""
     step = reminder.step
     incident = step.incident
-    lang = translation.get_language() or settings.LANGUAGE_CODE
-    lang = "en" if lang.startswith("en") else "fr"
+    lang = reader_language()
     return {
         "user": user,
         "incident": incident,
         "step": step,
         "reminder": reminder,
-        "overdue": reminder.is_overdue_notice,
+        "overdue": reminder.says_overdue,
         "title": step.text("title", lang),
         "guidance": step.text("guidance", lang),
         "due_at": step.due_at,
@@ -208,7 +209,7 @@ def in_app_text(reminder: Reminder, user: User) -> tuple[str, str]:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = message_context(reminder, user)
         subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
-        if reminder.is_overdue_notice:
+        if reminder.says_overdue:
             body = _("L'échéance est dépassée : faites-le maintenant et gardez la preuve.")
         else:
             body = _("À faire dans %(offset)s.") % {"offset": context["offset"]}

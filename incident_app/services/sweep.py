@@ -212,7 +212,8 @@ def _journal(reminder: Reminder, made) -> None:
     with journal_language(incident) as language:
         title = step.text("title", language)
         people = sorted({m.notification.user.display_name for m in made})
-        if reminder.is_overdue_notice:
+        # Missed by the steps' one rule (the due moment itself is still on time).
+        if reminder.says_overdue:
             kind = JournalEntry.Kind.DEADLINE_MISSED
             text = _("Échéance dépassée pour « %(title)s » ; prévenus : %(people)s.")
         else:

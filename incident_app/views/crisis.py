@@ -12,7 +12,7 @@ from ..forms import AssignForm, CommunicationSentForm, InviteForm
 from ..models import JournalEntry
 from ..services import communication as communication_service
 from ..services import crisis as crisis_service
-from .incident import lang
+from .incident import reader_language
 
 
 @login_required
@@ -46,7 +46,7 @@ def crisis_cell(request, reference):
 
 
 def _crisis_cell_page(request, incident, *, form=None, assign_errors=None, status=200):
-    language = lang()
+    language = reader_language()
     steps = list(
         incident.steps.filter(applicable=True)
         .select_related("assignee", "done_by")
@@ -90,7 +90,7 @@ def step_assign(request, reference, key):
         errors = {step.key: " ".join(form.errors.get("assignee", form.non_field_errors()))}
         return _crisis_cell_page(request, incident, assign_errors=errors, status=400)
     assignee = form.cleaned_data["assignee"]
-    title = step.text("title", lang())
+    title = step.text("title", reader_language())
     text = (
         _("« %(title)s » confiée à %(who)s.") % {"title": title, "who": assignee.display_name}
         if assignee

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core.language import reader_language
 from playbooks import keys
 
 from .. import access
@@ -30,17 +31,12 @@ from ..models import Incident, JournalEntry, Step, verify_chain
 from ..services import incidents as incident_service
 from ..services import steps as step_service
 
-SOON = timedelta(hours=24)
 # Step addresses are built from one reversed URL: reversing it for each step of the list
 # costs more than the rest of the list. Step keys are slugs, safe in a path as they are.
 STEP_KEY_PLACEHOLDER = "__step_key__"
 # The incident page shows the newest entries; the journal page shows them all and checks the
 # whole hash chain, as ``verify_journal`` does.
 JOURNAL_PREVIEW = 5
-
-
-def lang() -> str:
-    return (get_language() or "fr")[:2]
 
 
 def duration_text(delta: timedelta) -> str:
@@ -64,31 +60,29 @@ def decorate(step: Step, now, language: str, url_pattern: str = "") -> Step:
     step.title_text = step.text("title", language)
     step.guidance_text = step.text("guidance", language)
     step.proof_label_text = step.text("proof_label", language)
-    rule = step.definition.get("rule") or {}
+    rule = step.rule
     step.indemnity_condition = bool(rule.get("indemnity_condition"))
     note = rule.get("note") or {}
     step.rule_note = note.get(language) or note.get("fr") or "" if isinstance(note, dict) else ""
     step.source = step.definition.get("source", "")
     step.proof_kind = step.definition.get("proof", "none")
     step.at_once = step.definition.get("at_once", False)
+    # Verdict and urgency are the step's own rules; the page only words them.
+    step.urgency_level = step.urgency(now)
     step.state = step.status
-    step.urgency = ""
     step.remaining_text = ""
-    if step.is_overdue(now):
+    if step.urgency_level == "late":
         step.state = "overdue"
-        step.urgency = "late"
         step.remaining_text = _("En retard de %(t)s") % {"t": duration_text(step.due_at - now)}
-    elif step.is_open and step.due_at:
-        remaining = step.due_at - now
-        step.urgency = "soon" if remaining < SOON else "ok"
-        step.remaining_text = _("Il reste %(t)s") % {"t": duration_text(remaining)}
+    elif step.urgency_level:
+        step.remaining_text = _("Il reste %(t)s") % {"t": duration_text(step.due_at - now)}
     return step
 
 
 def page_context(request, incident: Incident, current_key: str | None = None, **extra) -> dict:
     """Everything the incident page and its fragments need, in a fixed number of queries."""
     now = timezone.now()
-    language = lang()
+    language = reader_language()
     user = request.user
     # Who did a step is shown only on its own page once done: read then, not joined for all.
     all_steps = list(incident.steps.select_related("assignee").order_by("order"))
@@ -210,7 +204,7 @@ def step_complete(request, reference, key):
         return redirect(incident_url(incident, step))
     access.require(access.can_act_on_steps(request.user, incident))
     form = StepCompleteForm(
-        request.POST, request.FILES, zone=incident.company.zone, step=step, lang=lang()
+        request.POST, request.FILES, zone=incident.company.zone, step=step, lang=reader_language()
     )
     if not form.is_valid():
         return _step_error(request, incident, step, complete_form=form)
@@ -230,7 +224,7 @@ def step_complete(request, reference, key):
             return _step_error(request, incident, step, notice=error.messages[0])
         form.add_error(None, error)
         return _step_error(request, incident, step, complete_form=form)
-    done = _("Étape « %(title)s » enregistrée.") % {"title": step.text("title", lang())}
+    done = _("Étape « %(title)s » enregistrée.") % {"title": step.text("title", reader_language())}
     if uploads:
         done += " " + ngettext(
             "%(count)d preuve ajoutée.", "%(count)d preuves ajoutées.", len(uploads)
@@ -261,7 +255,8 @@ def step_not_applicable(request, reference, key):
         request,
         incident,
         step,
-        _("Étape « %(title)s » marquée sans objet.") % {"title": step.text("title", lang())},
+        _("Étape « %(title)s » marquée sans objet.")
+        % {"title": step.text("title", reader_language())},
     )
 
 
@@ -317,7 +312,7 @@ def incident_facts(request, reference):
                 messages.info(request, _("Rien n'a changé."))
             else:
                 messages.success(request, _("Faits corrigés."))
-                for line in change.explain(lang()):
+                for line in change.explain(reader_language()):
                     messages.info(request, line)
             return redirect(incident_url(incident))
     status = 400 if request.method == "POST" else 200

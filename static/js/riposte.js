@@ -34,10 +34,11 @@
       if (isNaN(due)) { continue; }
       var units = (node.getAttribute("data-units") || "d,h,min,s").split(",");
       var left = due - now;
-      var label = left > 0 ? node.getAttribute("data-left") : node.getAttribute("data-late");
+      // The due moment itself is still on time (Step.deadline_state): late once it has passed.
+      var label = left >= 0 ? node.getAttribute("data-left") : node.getAttribute("data-late");
       node.textContent = (label ? label + " " : "") + formatDuration(left, units);
-      node.classList.toggle("late", left <= 0);
-      node.classList.toggle("soon", left > 0 && left < SOON_MS);
+      node.classList.toggle("late", left < 0);
+      node.classList.toggle("soon", left >= 0 && left < SOON_MS);
       node.classList.toggle("ok", left >= SOON_MS);
     }
   }

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from coverage.services import record_cost
+from coverage.services.recording import record_cost
 from tests.coverage.conftest import PDF
 
 pytestmark = pytest.mark.django_db

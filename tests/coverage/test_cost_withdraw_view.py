@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from coverage.models import Cost, Guarantee
-from coverage.services import coverage_summary, record_cost
+from coverage.services.recording import record_cost
+from coverage.services.summary import coverage_summary
 from documents.services import dossier as dossier_service
 from incident_app.models import JournalEntry, verify_chain
 

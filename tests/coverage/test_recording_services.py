@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from coverage.models import BusinessInterruption, ConditionAttestation, Cost, Guarantee
-from coverage.services import attest_condition, record_cost, save_business_interruption
+from coverage.services.recording import attest_condition, record_cost, save_business_interruption
 from incident_app.models import Evidence, JournalEntry, verify_chain
 
 pytestmark = pytest.mark.django_db

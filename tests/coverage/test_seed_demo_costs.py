@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from coverage.models import Cost
-from coverage.services import coverage_summary
+from coverage.services.summary import coverage_summary
 from incident_app.models import Incident
 
 pytestmark = pytest.mark.django_db

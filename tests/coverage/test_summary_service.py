@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from coverage.models import BusinessInterruption, Guarantee
-from coverage.services import Status, attest_condition, coverage_summary, record_cost
+from coverage.services.conditions import Status
+from coverage.services.recording import attest_condition, record_cost
+from coverage.services.summary import coverage_summary
 from incident_app.services.steps import complete_step, mark_not_applicable
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,15 @@ def test_it_asks_to_confirm_a_guarantee_condition_until_it_is_attested(
     assert condition.status == Status.MET
     assert condition.attested_by == manager.display_name
     assert condition.note == "Bandes du 1er"
+
+
+def test_it_says_not_yet_at_the_exact_due_moment_and_met_when_filed_then(incident, manager):
+    complaint = _complaint(incident)
+    due = complaint.due_at
+    assert coverage_summary(incident, now=due).conditions[0].status == Status.NOT_YET
+    assert coverage_summary(incident, now=due + timedelta(seconds=1)).conditions[0].status == (
+        Status.MISSED
+    )
+    complete_step(complaint, user=manager, done_at=due, now=due, proof_reference="PV 1")
+    later = due + timedelta(days=1)
+    assert coverage_summary(incident, now=later).conditions[0].status == Status.MET

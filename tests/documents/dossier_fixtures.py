@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from coverage.models import Cost, Guarantee
-from coverage.services import record_cost
+from coverage.services.recording import record_cost
 from documents import tasks
 from documents.services import dossier as dossier_service
 from incident_app.services.evidence import add_evidence, withdraw_evidence

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coverage.models import Guarantee
-from coverage.services import record_cost
+from coverage.services.recording import record_cost
 from incident_app.models import Incident, JournalEntry
 from incident_app.services.evidence import add_evidence
 from incident_app.services.incidents import correct_facts, open_incident
@@ -277,3 +277,20 @@ def test_it_names_the_step_of_each_evidence_by_its_title(client_for, manager, in
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     evidence = re.search(r'<section id="evidence".*?</section>', page(client, incident).text, re.S)
     assert "· File a police complaint</span>" in evidence.group(0)
+
+
+def test_it_does_not_call_a_step_late_at_its_exact_due_moment(
+    client_for, manager, incident, monkeypatch
+):
+    client = client_for(manager)
+    due = incident.steps.get(key="complaint").due_at
+    monkeypatch.setattr(timezone, "now", lambda: due)
+    response = page(client, incident, step="complaint")
+    assert 'class="countdown soon"' in response.text
+    assert "Il reste 0 min" in response.text
+    assert ">En retard" not in response.text
+    steps = {s.key: s for s in response.context["steps"]}
+    assert steps["complaint"].state == "todo"
+    monkeypatch.setattr(timezone, "now", lambda: due + timedelta(seconds=1))
+    response = page(client, incident, step="complaint")
+    assert 'class="countdown late"' in response.text

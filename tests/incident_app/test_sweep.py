@@ -277,3 +277,24 @@ def test_it_sends_once_when_two_sweeps_run_at_once(
     sent = sorted((m.to[0], m.extra_headers["X-Riposte-Notification"]) for m in mailoutbox)
     assert len(sent) == len(set(sent)) == Notification.objects.filter(channel="email").count()
     assert len(sent) == 12 * 2 * 2
+
+
+def test_it_calls_a_step_missed_only_once_its_due_moment_has_passed(incident, complaint, manager):
+    run_sweep(now=complaint.due_at)
+    notice = Notification.objects.get(
+        step=complaint, reminder__offset_minutes=0, user=manager, channel="in_app"
+    )
+    assert "dépassée" not in notice.body
+    entries = JournalEntry.objects.filter(incident=incident)
+    assert not entries.filter(kind=JournalEntry.Kind.DEADLINE_MISSED).exists()
+    assert entries.filter(kind=JournalEntry.Kind.REMINDER_SENT, data__offset_minutes=0).exists()
+
+
+def test_it_tells_the_deadline_is_passed_a_second_after(incident, complaint, manager):
+    run_sweep(now=complaint.due_at + timedelta(seconds=1))
+    notice = Notification.objects.get(
+        step=complaint, reminder__offset_minutes=0, user=manager, channel="in_app"
+    )
+    assert "dépassée" in notice.body
+    entries = JournalEntry.objects.filter(incident=incident)
+    assert entries.filter(kind=JournalEntry.Kind.DEADLINE_MISSED).exists()

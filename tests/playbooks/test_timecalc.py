@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playbooks.timecalc import (
+    AmbiguousLocalTime,
     NonexistentLocalTime,
     add_clock_hours,
     add_months,
@@ -180,3 +181,11 @@ def test_it_reads_an_ambiguous_local_time_as_its_earlier_instant():
 def test_it_refuses_a_local_time_skipped_by_the_clock_change():
     with pytest.raises(NonexistentLocalTime, match="does not exist in Europe/Paris"):
         localize(datetime(2026, 3, 29, 2, 30), PARIS)
+
+
+def test_it_refuses_an_ambiguous_local_time_only_when_asked_to():
+    with pytest.raises(AmbiguousLocalTime, match="happens twice in Europe/Paris"):
+        localize(datetime(2026, 10, 25, 2, 30), PARIS, refuse_ambiguous=True)
+    # An hour that happens once is the same moment either way.
+    plain = datetime(2026, 10, 25, 4, 30)
+    assert localize(plain, PARIS, refuse_ambiguous=True) == localize(plain, PARIS)

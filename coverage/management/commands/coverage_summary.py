@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from coverage.indemnity import format_eur
-from coverage.services import Status, coverage_summary
+from coverage.services.conditions import Status
+from coverage.services.summary import coverage_summary
 from incident_app.models import Incident
 
 STATUS_LABELS = {

@@ -263,7 +263,7 @@ class Command(BaseCommand):
     def _clinic_costs(self, doctor):
         """The three costs of the clinic example (easyPRO Cyber), recorded once."""
         from coverage.models import Cost
-        from coverage.services import record_cost
+        from coverage.services.recording import record_cost
 
         clinic = Incident.objects.get(reference=CLINIC_REFERENCE)
         if Cost.objects.filter(incident=clinic).exists():
