@@ -29,6 +29,7 @@ from coverage.services import coverage_summary, terms_of
 from coverage.triggers import guarantee_label
 from incident_app.models import Evidence, Incident, JournalEntry, Step, verify_chain
 
+from .. import signals
 from ..models import ClaimDossier
 
 logger = logging.getLogger(__name__)
@@ -224,6 +225,14 @@ def render_dossier(pk: int, now: datetime | None = None) -> ClaimDossier | None:
                     "size": len(pdf),
                     "requested_by": dossier.requested_by.display_name,
                 },
+            )
+            dossier.status, dossier.sha256, dossier.generated_at = (
+                ClaimDossier.Status.READY,
+                digest,
+                now,
+            )
+            signals.dossier_ready.send(
+                sender=ClaimDossier, dossier=dossier, incident=incident, now=now
             )
     dossier.refresh_from_db()
     return dossier

@@ -1,0 +1,61 @@
+"""The dashboard's filters, checked before anything is counted."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coverage.models import Policy
+from incident_app.models import Incident, Organisation
+
+from .audit import AUDITED_STEPS, VERDICTS, Filters
+
+
+class FilterForm(forms.Form):
+    start = forms.DateField(label=_("Découvert à partir du"), required=False)
+    end = forms.DateField(label=_("jusqu'au"), required=False)
+    broker = forms.ModelChoiceField(
+        label=_("Courtier"), queryset=Organisation.objects.none(), required=False
+    )
+    country = forms.ChoiceField(
+        label=_("Pays"), choices=[("", "—"), *Organisation.Country.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Nature de l'attaque"), choices=[("", "—"), *Incident.Kind.choices], required=False
+    )
+    policy = forms.ModelChoiceField(
+        label=_("Contrat"), queryset=Policy.objects.none(), required=False
+    )
+
+    def __init__(self, *args, insurer_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        policies = Policy.objects.filter(insurer_id__in=insurer_ids)
+        self.fields["policy"].queryset = policies.select_related("company")
+        self.fields["broker"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.BROKER, brokered_policies__in=policies
+        ).distinct()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("La fin de la période précède son début."))
+        return cleaned
+
+    def filters(self, zone: str) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            start=data.get("start"),
+            end=data.get("end"),
+            broker=data["broker"].pk if data.get("broker") else None,
+            country=data.get("country") or None,
+            kind=data.get("kind") or None,
+            policy=data["policy"].pk if data.get("policy") else None,
+            zone=zone,
+        )
+
+
+class DrillForm(forms.Form):
+    """Which figure of the dashboard the list is behind."""
+
+    step = forms.ChoiceField(choices=[("", "")] + [(k, k) for k in AUDITED_STEPS], required=False)
+    verdict = forms.ChoiceField(choices=[("", "")] + [(v, v) for v in VERDICTS], required=False)
+    month = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%Y-%m"])
