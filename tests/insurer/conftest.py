@@ -42,7 +42,9 @@ def portfolio(incident, other_incident, second_policy, manager):
     ``other_incident`` belongs to another insurer."""
     now = timezone.now()
     set_step(incident, "complaint", status="done", done_at=F("due_at"))
-    set_step(incident, "dpa_notification", status="done", done_at=F("due_at") + timedelta(seconds=1))
+    set_step(
+        incident, "dpa_notification", status="done", done_at=F("due_at") + timedelta(seconds=1)
+    )
     set_step(incident, "claim_declaration", due_at=now - timedelta(minutes=1))
     second = open_incident(
         company=second_policy.company,

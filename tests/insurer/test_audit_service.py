@@ -105,9 +105,13 @@ def test_it_narrows_the_portfolio_with_each_filter(
 
 def test_it_finds_the_incidents_behind_a_figure(auditor, portfolio):
     now = timezone.now()
-    behind = audit.incidents_behind(_portfolio_of(auditor), now, step="dpa_notification", verdict="late")
+    behind = audit.incidents_behind(
+        _portfolio_of(auditor), now, step="dpa_notification", verdict="late"
+    )
     assert list(behind.values_list("reference", flat=True)) == [portfolio["incident"].reference]
-    on_time = audit.incidents_behind(_portfolio_of(auditor), now, step="complaint", verdict="on_time")
+    on_time = audit.incidents_behind(
+        _portfolio_of(auditor), now, step="complaint", verdict="on_time"
+    )
     assert on_time.count() == 2
 
 

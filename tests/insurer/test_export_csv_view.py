@@ -29,9 +29,7 @@ def test_it_streams_one_row_per_incident_with_french_headers(client_for, auditor
     assert mine[1] == "Menuiserie Lefèvre"
 
 
-def test_it_writes_english_headers_and_a_byte_order_mark_when_asked(
-    client_for, auditor, portfolio
-):
+def test_it_writes_english_headers_and_a_byte_order_mark_when_asked(client_for, auditor, portfolio):
     response = client_for(auditor).get(reverse("insurer_export_csv"), {"lang": "en", "bom": "1"})
     body, rows = _rows(response)
     assert body.startswith("\ufeff")
