@@ -287,7 +287,7 @@ def deliver(pk: int, now: datetime | None = None) -> Outcome | None:
         outcome = post(
             delivery.endpoint.url, body, headers, settings.RIPOSTE_WEBHOOK_TIMEOUT_SECONDS
         )
-    _record(delivery, outcome, timezone.now())
+    _record(delivery, outcome, now)
     return outcome
 
 
