@@ -18,16 +18,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Case,
+    CharField,
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     Func,
-    Max,
     Min,
     OuterRef,
     Q,
     TextField,
+    Value,
+    When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, TruncMonth
@@ -423,41 +427,80 @@ def incidents_behind(
 # --- one row per incident, for the export ------------------------------------------------------
 
 
-def export_rows(incidents):
-    """The compliance table, one row per incident with each audited deadline's due and done
-    times and status side by side: one grouped query, read by the database in chunks."""
-    columns = {}
-    for key in AUDITED_STEPS:
-        on_key = Q(steps__key=key)
-        columns[f"{key}__due"] = Max("steps__due_at", filter=on_key)
-        columns[f"{key}__done"] = Max("steps__done_at", filter=on_key & Q(steps__status="done"))
-        columns[f"{key}__status"] = Max(
-            "steps__status",
-            filter=on_key & (Q(steps__applicable=True) | Q(steps__status="not_applicable")),
+class IsoUtc(Func):
+    """A moment as ISO 8601 text in UTC (``2026-10-23T20:15:00Z``), written by the database:
+    the export streams text and never builds a Python datetime per cell."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, conn, **extra):  # PostgreSQL
+        return super().as_sql(
+            compiler,
+            conn,
+            template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+            **extra,
         )
+
+    def as_sqlite(self, compiler, conn, **extra):
+        return super().as_sql(
+            compiler,
+            conn,
+            template="strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%SZ', %(expressions)s)",
+            **extra,
+        )
+
+
+def _verdict_case(alias: str, now: datetime) -> Case:
+    """The verdict of one exported deadline, by the same rule as ``verdict_q``."""
+
+    def on(**lookups):
+        return Q(**{f"{alias}__{name}": value for name, value in lookups.items()})
+
+    return Case(
+        When(on(id__isnull=True), then=Value("")),
+        When(on(status="not_applicable"), then=Value("not_applicable")),
+        When(on(applicable=False) | on(due_at__isnull=True), then=Value("")),
+        When(on(status="done", done_at__gt=F(f"{alias}__due_at")), then=Value("late")),
+        When(on(status="done"), then=Value("on_time")),
+        When(on(due_at__lt=now), then=Value("overdue")),
+        default=Value("open"),
+        output_field=CharField(),
+    )
+
+
+def export_rows(incidents, now: datetime):
+    """The compliance table, one row of text per incident with each audited deadline's due
+    and done times and verdict side by side: one join per deadline kind on the unique
+    (incident, key) of the steps, no grouping, read by the database in chunks."""
+    relations, columns = {}, []
+    for key in AUDITED_STEPS:
+        alias = f"step_{key}"
+        relations[alias] = FilteredRelation("steps", condition=Q(steps__key=key))
+        columns += [f"{alias}_due", f"{alias}_done", f"{alias}_verdict"]
+    annotations = {}
+    for key in AUDITED_STEPS:
+        alias = f"step_{key}"
+        annotations[f"{alias}_due"] = IsoUtc(f"{alias}__due_at")
+        annotations[f"{alias}_done"] = IsoUtc(f"{alias}__done_at")
+        annotations[f"{alias}_verdict"] = _verdict_case(alias, now)
     return (
-        incidents.order_by("discovered_at", "pk")
-        .values(
-            "pk",
+        with_kind_text(incidents)
+        .annotate(**relations)
+        .annotate(
+            discovered=IsoUtc("discovered_at"),
+            kinds_list=Cast("kinds", TextField()),
+            **annotations,
+        )
+        .order_by("discovered_at", "pk")
+        .values_list(
             "reference",
             "company__name",
             "company__country",
             "policy__number",
             "policy__broker__name",
-            "kinds",
-            "discovered_at",
+            "kinds_list",
+            "discovered",
             "status",
+            *columns,
         )
-        .annotate(**columns)
     )
-
-
-def row_verdict(status: str | None, due_at, done_at, now: datetime) -> str:
-    """The verdict of one exported deadline, by the same rule as ``verdict_q``."""
-    if status is None or due_at is None:
-        return ""
-    if status == "not_applicable":
-        return "not_applicable"
-    if status == "done":
-        return "late" if done_at and done_at > due_at else "on_time"
-    return "overdue" if now > due_at else "open"

@@ -21,17 +21,24 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Nature de l'attaque"), choices=[("", "—"), *Incident.Kind.choices], required=False
     )
-    policy = forms.ModelChoiceField(
-        label=_("Contrat"), queryset=Policy.objects.none(), required=False
-    )
+    # A number typed, not a list: a portfolio holds thousands of policies.
+    policy = forms.CharField(label=_("N° de contrat"), max_length=64, required=False)
 
     def __init__(self, *args, insurer_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        policies = Policy.objects.filter(insurer_id__in=insurer_ids)
-        self.fields["policy"].queryset = policies.select_related("company")
+        self.policies = policies = Policy.objects.filter(insurer_id__in=insurer_ids)
         self.fields["broker"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.BROKER, brokered_policies__in=policies
         ).distinct()
+
+    def clean_policy(self):
+        number = self.cleaned_data["policy"].strip()
+        if not number:
+            return None
+        policy = self.policies.filter(number=number).first()
+        if policy is None:
+            raise forms.ValidationError(_("Aucun contrat de ce numéro dans votre portefeuille."))
+        return policy
 
     def clean(self):
         cleaned = super().clean()

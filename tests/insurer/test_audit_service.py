@@ -116,21 +116,16 @@ def test_it_finds_the_incidents_behind_a_figure(auditor, portfolio):
 
 
 def test_it_exports_one_row_per_incident_with_each_deadline(auditor, portfolio):
-    rows = list(audit.export_rows(_portfolio_of(auditor)))
+    from insurer.audit import AUDITED_STEPS
+
+    rows = list(audit.export_rows(_portfolio_of(auditor), timezone.now()))
     assert len(rows) == 2
-    mine = next(r for r in rows if r["reference"] == portfolio["incident"].reference)
-    assert mine["complaint__done"] == mine["complaint__due"]
-    now = timezone.now()
-    verdict = audit.row_verdict(
-        mine["complaint__status"], mine["complaint__due"], mine["complaint__done"], now
-    )
-    assert verdict == "on_time"
-    assert (
-        audit.row_verdict(
-            mine["claim_declaration__status"],
-            mine["claim_declaration__due"],
-            mine["claim_declaration__done"],
-            now,
-        )
-        == "overdue"
-    )
+    mine = next(r for r in rows if r[0] == portfolio["incident"].reference)
+    complaint = 8 + 3 * AUDITED_STEPS.index("complaint")
+    declaration = 8 + 3 * AUDITED_STEPS.index("claim_declaration")
+    hotline = 8 + 3 * AUDITED_STEPS.index("hotline")
+    assert mine[complaint] == mine[complaint + 1]  # done at its due moment
+    assert mine[complaint].endswith("Z") and "T" in mine[complaint]
+    assert mine[complaint + 2] == "on_time"
+    assert mine[declaration + 2] == "overdue"
+    assert mine[hotline + 2] == ""  # no deadline

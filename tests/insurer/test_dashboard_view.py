@@ -36,7 +36,7 @@ def test_it_applies_the_filters(client_for, auditor, portfolio):
         {"start": "not-a-date"},
         {"country": "XX"},
         {"broker": "abc"},
-        {"policy": "999999"},
+        {"policy": "NO-SUCH-POLICY"},
         {"kind": "'; DROP TABLE"},
         {"start": "2026-05-01", "end": "2026-04-01"},
     ],
@@ -53,8 +53,14 @@ def test_it_refuses_nonsense_filters_with_a_message_and_no_figures(
 def test_it_does_not_offer_the_policy_of_another_insurer(
     client_for, auditor, portfolio, other_policy
 ):
-    response = client_for(auditor).get(reverse("insurer_home"), {"policy": other_policy.pk})
+    response = client_for(auditor).get(reverse("insurer_home"), {"policy": other_policy.number})
     assert "les filtres ne sont pas valides" in response.text
+    assert "Aucun contrat de ce numéro dans votre portefeuille." in response.text
+
+
+def test_it_filters_by_policy_number(client_for, auditor, portfolio, second_policy):
+    response = client_for(auditor).get(reverse("insurer_home"), {"policy": second_policy.number})
+    assert "1 incident dans la sélection" in response.text
 
 
 def test_it_shows_another_insurer_only_its_own_portfolio(client_for, other_auditor, portfolio):
