@@ -12,10 +12,11 @@ deadline passed without the step is a deadline not kept, whether or not it is do
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     Case,
@@ -326,6 +327,23 @@ def dashboard(incidents, now: datetime) -> Dashboard:
 
     Three aggregate queries, whatever the size of the portfolio.
     """
+    with _room_to_sort():
+        return _dashboard(incidents, now)
+
+
+@contextmanager
+def _room_to_sort():
+    """On PostgreSQL, memory enough to sort a portfolio's delays for the percentiles without
+    spilling to disk (about 50 bytes a step: 64 MB holds a million), for these queries only."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
+def _dashboard(incidents, now: datetime) -> Dashboard:
     language = reader_language()
     steps = deadline_steps(incidents)
     delay = SecondsBetween(F("done_at"), F("incident__discovered_at"))
@@ -491,7 +509,9 @@ def export_rows(incidents, now: datetime):
             kinds_list=Cast("kinds", TextField()),
             **annotations,
         )
-        .order_by("discovered_at", "pk")
+        # In the order incidents were recorded: the joins stream along the primary keys,
+        # and the first rows leave before the last are read.
+        .order_by("pk")
         .values_list(
             "reference",
             "company__name",
