@@ -1,5 +1,6 @@
 """What each event of the lower layers tells the webhooks (connected in ``ApiConfig.ready``)."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from incident_app.models import Incident, Step
@@ -15,7 +16,7 @@ def incident_data(incident: Incident) -> dict:
         "status": incident.status,
         "kinds": incident.kinds,
         "discovered_at": incident.discovered_at,
-        "api_url": reverse("api:incident_detail", args=[incident.reference]),
+        "api_url": settings.SITE_URL + reverse("api:incident_detail", args=[incident.reference]),
     }
 
 

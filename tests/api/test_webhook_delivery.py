@@ -265,6 +265,9 @@ def test_it_records_a_declared_incident(company, policy, insurer, auditor, manag
     )
     delivery = WebhookDelivery.objects.get()
     assert delivery.payload["data"]["incident"]["reference"] == incident.reference
+    assert delivery.payload["data"]["incident"]["api_url"] == (
+        f"http://127.0.0.1:8000/api/v1/incidents/{incident.reference}"
+    )
 
 
 def test_it_records_a_missed_deadline_from_the_sweep(incident, insurer, auditor, sent):
