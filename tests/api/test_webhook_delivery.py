@@ -9,6 +9,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from api import tasks
@@ -266,7 +267,7 @@ def test_it_records_a_declared_incident(company, policy, insurer, auditor, manag
     delivery = WebhookDelivery.objects.get()
     assert delivery.payload["data"]["incident"]["reference"] == incident.reference
     assert delivery.payload["data"]["incident"]["api_url"] == (
-        f"http://127.0.0.1:8000/api/v1/incidents/{incident.reference}"
+        f"{settings.SITE_URL}/api/v1/incidents/{incident.reference}"
     )
 
 
