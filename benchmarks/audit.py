@@ -43,8 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riposte.settings")
 
+# The full and the quick portfolios live side by side (their own organisations and auditor),
+# so that a quick run does not rebuild the full one.
 PREFIX = "AUD"
-EMAIL = "auditeur@audit.bench.example"
 BROKERS, INSURERS, COMPANIES = 20, 3, 2000
 TARGETS = {
     "audit_dashboard_p50_ms": "< 300 ms",
@@ -132,7 +133,8 @@ def ensure_portfolio(total: int):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"portfolio: {total} incidents made in {time.perf_counter() - started:.1f} s")
-    user = User.objects.filter(email=EMAIL).first() or User.objects.create_user(email=EMAIL)
+    email = f"auditeur-{PREFIX.lower()}@audit.bench.example"
+    user = User.objects.filter(email=email).first() or User.objects.create_user(email=email)
     insurers = Organisation.objects.filter(name__startswith=f"{PREFIX} Assureur")
     for insurer in insurers:
         Membership.objects.get_or_create(user=user, organisation=insurer, role="auditor")
@@ -287,7 +289,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
+    global PREFIX
     total = 5_000 if args.quick else 100_000
+    PREFIX = "AUQ" if args.quick else "AUD"
     repeat = args.repeat or (10 if args.quick else 30)
 
     setup_django()

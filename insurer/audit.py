@@ -34,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
@@ -314,10 +314,19 @@ def deadline_steps(incidents):
     )
 
 
+def with_deadline_steps(incidents):
+    """The incidents joined once to their audited steps with a deadline: the figures are
+    aggregated over this join, which the database may start from either side (from the
+    incidents of a small portfolio through the steps' index, or from all steps)."""
+    return incidents.filter(steps__key__in=AUDITED_STEPS, steps__due_at__isnull=False)
+
+
 def _counts(now) -> dict:
-    applicable = Q(applicable=True)
-    counts = {v: Count("id", filter=applicable & verdict_q(v, now)) for v in VERDICTS}
-    counts["not_applicable"] = Count("id", filter=Q(status="not_applicable"))
+    applicable = Q(steps__applicable=True)
+    counts = {
+        v: Count("steps__id", filter=applicable & verdict_q(v, now, "steps__")) for v in VERDICTS
+    }
+    counts["not_applicable"] = Count("steps__id", filter=Q(steps__status="not_applicable"))
     return counts
 
 
@@ -345,16 +354,24 @@ def _room_to_sort():
 
 def _dashboard(incidents, now: datetime) -> Dashboard:
     language = reader_language()
-    steps = deadline_steps(incidents)
-    delay = SecondsBetween(F("done_at"), F("incident__discovered_at"))
-    done = Q(status="done", applicable=True)
+    joined = with_deadline_steps(incidents)
+    delay = SecondsBetween(F("steps__done_at"), F("discovered_at"))
+    done = Q(steps__status="done", steps__applicable=True)
     per_kind = (
-        steps.values("key")
+        joined.values("steps__key")
         .annotate(
             # The playbook's own title in the reader's language: one row per deadline kind
             # (a portfolio of French and Luxembourg companies shows one authority's name).
-            title=Min(Coalesce(KT(f"definition__title__{language}"), KT("definition__title__fr"))),
-            total=Count("id", filter=Q(applicable=True) | Q(status="not_applicable")),
+            title=Min(
+                Coalesce(
+                    KeyTextTransform(language, KeyTransform("title", "steps__definition")),
+                    KeyTextTransform("fr", KeyTransform("title", "steps__definition")),
+                )
+            ),
+            total=Count(
+                "steps__id",
+                filter=Q(steps__applicable=True) | Q(steps__status="not_applicable"),
+            ),
             median=Percentile(delay, 0.5, filter=done),
             p90=Percentile(delay, 0.9, filter=done),
             **_counts(now),
@@ -365,8 +382,8 @@ def _dashboard(incidents, now: datetime) -> Dashboard:
     kinds = sorted(
         (
             KindRow(
-                key=row["key"],
-                title=row["title"] or str(STEP_TITLES.get(row["key"], row["key"])),
+                key=row["steps__key"],
+                title=row["title"] or str(STEP_TITLES.get(row["steps__key"], row["steps__key"])),
                 total=row["total"],
                 on_time=row["on_time"],
                 late=row["late"],
@@ -381,7 +398,7 @@ def _dashboard(incidents, now: datetime) -> Dashboard:
         key=lambda row: order.get(row.key, len(order)),
     )
     per_month = (
-        steps.annotate(month=TruncMonth("incident__discovered_at", tzinfo=UTC))
+        joined.annotate(month=TruncMonth("discovered_at", tzinfo=UTC))
         .values("month")
         .annotate(**{v: c for v, c in _counts(now).items() if v in VERDICTS})
         .order_by("month")
