@@ -66,3 +66,14 @@ class DrillForm(forms.Form):
     step = forms.ChoiceField(choices=[("", "")] + [(k, k) for k in AUDITED_STEPS], required=False)
     verdict = forms.ChoiceField(choices=[("", "")] + [(v, v) for v in VERDICTS], required=False)
     month = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%Y-%m"])
+    sort = forms.ChoiceField(
+        label=_("Trier par"),
+        required=False,
+        choices=[
+            ("-discovered_at", _("découverte, la plus récente d'abord")),
+            ("discovered_at", _("découverte, la plus ancienne d'abord")),
+            ("reference", _("référence")),
+            ("company__name", _("entreprise")),
+            ("next_due_at", _("prochaine échéance")),
+        ],
+    )

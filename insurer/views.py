@@ -99,7 +99,8 @@ def insurer_incidents(request):
         )
     else:
         incidents = incidents.none()
-    incidents = incidents.with_progress().order_by("-discovered_at", "pk")
+    order = (drill.is_valid() and drill.cleaned_data["sort"]) or "-discovered_at"
+    incidents = incidents.with_progress().order_by(order, "pk")
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -56,3 +56,13 @@ def test_it_never_lists_another_insurers_incident(client_for, other_auditor, por
 def test_it_is_a_404_for_anyone_but_an_auditor(client_for, portfolio, who, request):
     user = request.getfixturevalue(who)
     assert client_for(user).get(reverse("insurer_incidents")).status_code == 404
+
+
+def test_it_sorts_the_list(client_for, auditor, portfolio):
+    client = client_for(auditor)
+    oldest_first = client.get(reverse("insurer_incidents"), {"sort": "discovered_at"}).text
+    newest_first = client.get(reverse("insurer_incidents")).text
+    first, second = portfolio["second"].reference, portfolio["incident"].reference
+    assert oldest_first.index(first) < oldest_first.index(second)
+    assert newest_first.index(second) < newest_first.index(first)
+    assert client.get(reverse("insurer_incidents"), {"sort": "password"}).status_code == 200
