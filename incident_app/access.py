@@ -16,6 +16,12 @@ def visible_incidents(user):
     return Incident.objects.visible_to(user)
 
 
+def visible_to_organisation(organisation: Organisation):
+    """The incidents a system acting for the organisation sees (an API token): what its
+    members see, by the same rule as ``visible_to``."""
+    return Incident.objects.visible_to_organisations([organisation.pk])
+
+
 def get_visible_incident(user, reference: str) -> Incident:
     """The incident with this reference if the user may see it, else 404."""
     return get_object_or_404(

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "riposte",
     "broker",
     "insurer",
+    "api",
     "documents",
     "coverage",
     "incident_app",
@@ -270,6 +271,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(RIPOSTE_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": RIPOSTE_SWEEP_INTERVAL_SECONDS},
     },
+    # Webhook deliveries whose retry is due (the outbox is the truth; beat only says "look").
+    "webhook-deliveries": {
+        "task": "api.deliver_due_webhooks",
+        "schedule": float(RIPOSTE_SWEEP_INTERVAL_SECONDS),
+        "options": {"expires": RIPOSTE_SWEEP_INTERVAL_SECONDS},
+    },
 }
 
 SECURE_CSP = {
@@ -311,3 +318,14 @@ RIPOSTE_DELIVERY_LEASE_SECONDS = env_int("RIPOSTE_DELIVERY_LEASE_SECONDS", 600)
 RIPOSTE_DELIVERY_MAX_ATTEMPTS = env_int("RIPOSTE_DELIVERY_MAX_ATTEMPTS", 10)
 
 FORMAT_MODULE_PATH = ["riposte.formats"]
+
+# The read-only API: requests per token (or signed-in user) and per minute.
+RIPOSTE_API_RATE = env_str("RIPOSTE_API_RATE", "600/min")
+# Webhooks: seconds before a delivery gives up on the receiver, attempts before it is failed.
+RIPOSTE_WEBHOOK_TIMEOUT_SECONDS = env_int("RIPOSTE_WEBHOOK_TIMEOUT_SECONDS", 10)
+RIPOSTE_WEBHOOK_MAX_ATTEMPTS = env_int("RIPOSTE_WEBHOOK_MAX_ATTEMPTS", 8)
+# Only for tests and local development: lets webhooks reach plain http on loopback and
+# private addresses. Production refuses to start with it.
+RIPOSTE_WEBHOOK_ALLOW_INTERNAL = env_bool("RIPOSTE_WEBHOOK_ALLOW_INTERNAL", False)
+if PRODUCTION and RIPOSTE_WEBHOOK_ALLOW_INTERNAL:
+    raise ImproperlyConfigured("RIPOSTE_WEBHOOK_ALLOW_INTERNAL must be off in production.")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("broker.urls")),
     path("", include("insurer.urls")),
+    path("", include("api.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]

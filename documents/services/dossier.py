@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from core.language import language_code
 from incident_app.models import Incident, JournalEntry
 
+from .. import signals
 from ..models import ClaimDossier
 from .contents import STATIC_ORIGIN, dossier_context, static_path
 
@@ -218,6 +219,14 @@ def render_dossier(pk: int, now: datetime | None = None) -> ClaimDossier | None:
                     "size": len(pdf),
                     "requested_by": dossier.requested_by.display_name,
                 },
+            )
+            dossier.status, dossier.sha256, dossier.generated_at = (
+                ClaimDossier.Status.READY,
+                digest,
+                now,
+            )
+            signals.dossier_ready.send(
+                sender=ClaimDossier, dossier=dossier, incident=incident, now=now
             )
     dossier.refresh_from_db()
     return dossier

@@ -34,6 +34,11 @@ class IncidentQuerySet(models.QuerySet):
         # (the role checks need them too), and the plan of a query with three subqueries
         # costs more than running it.
         org_ids = [membership.organisation_id for membership in user.current_memberships]
+        return self.visible_to_organisations(org_ids)
+
+    def visible_to_organisations(self, org_ids):
+        """What the members of these organisations see: the rule of ``visible_to`` for a
+        system acting as an organisation (an API token) rather than as a person."""
         if not org_ids:
             return self.none()
         return self.filter(
@@ -161,7 +166,11 @@ class Incident(models.Model):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         ordering = ["-discovered_at"]
-        indexes = [models.Index(fields=["company", "-discovered_at"])]
+        indexes = [
+            models.Index(fields=["company", "-discovered_at"]),
+            # The API's synchronisation pages through incidents by (updated_at, id).
+            models.Index(fields=["updated_at", "id"], name="incident_updated"),
+        ]
 
     def __str__(self):
         return self.reference
@@ -315,10 +324,24 @@ class Step(models.Model):
         return None
 
     @staticmethod
+    def deadline_state_q(state, now=None, prefix: str = "") -> Q:
+        """``deadline_state`` in SQL, for counts over many steps: the steps with a deadline
+        in ``state`` (on time, late, open or overdue) at ``now``; ``prefix`` reaches them from
+        another model (``"steps__"``). Done at the due moment is on time, open at it too."""
+        p = prefix
+        with_deadline = {f"{p}applicable": True, f"{p}due_at__isnull": False}
+        lookups = {
+            DeadlineState.ON_TIME: {f"{p}status": "done", f"{p}done_at__lte": F(f"{p}due_at")},
+            DeadlineState.LATE: {f"{p}status": "done", f"{p}done_at__gt": F(f"{p}due_at")},
+            DeadlineState.OVERDUE: {f"{p}status": "todo", f"{p}due_at__lt": now},
+            DeadlineState.OPEN: {f"{p}status": "todo", f"{p}due_at__gte": now},
+        }
+        return Q(**with_deadline, **lookups[DeadlineState(state)])
+
+    @staticmethod
     def done_late_q() -> Q:
-        """``deadline_state`` is LATE, in SQL, for counts over many steps: done strictly
-        after the due moment (done at the due moment is on time)."""
-        return Q(status="done", due_at__isnull=False, done_at__gt=F("due_at"))
+        """Done strictly after the due moment (done at the due moment is on time)."""
+        return Step.deadline_state_q(DeadlineState.LATE)
 
     def urgency(self, now=None) -> str:
         """How pressing the step is: "late" once overdue, "soon" when due within ``SOON``,

@@ -178,8 +178,13 @@ class JournalEntry(models.Model):
             )
             entry.hash = entry.compute_hash()
             entry.save()
+            # Every change worth telling is journaled: moving ``updated_at`` with the head lets
+            # systems that synchronise (the API's ``updated_since``) see steps done, evidence
+            # and notes, not only changes of the incident's own fields.
             Incident.objects.filter(pk=incident.pk).update(
-                journal_head_seq=entry.seq, journal_head_hash=entry.hash
+                journal_head_seq=entry.seq,
+                journal_head_hash=entry.hash,
+                updated_at=entry.created_at,
             )
             incident.journal_head_seq, incident.journal_head_hash = entry.seq, entry.hash
             return entry

@@ -11,6 +11,7 @@ from playbooks import engine
 from playbooks.engine import IncidentFacts, load_playbook, plan
 from playbooks.loader import Playbook
 
+from .. import signals
 from ..models import Incident, JournalEntry, Step, journal_language
 from . import reminders
 
@@ -96,6 +97,7 @@ def open_incident(
         },
     )
     reminders.sync_for_incident(incident)
+    signals.incident_declared.send(sender=Incident, incident=incident, now=timezone.now())
     return incident
 
 

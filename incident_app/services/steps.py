@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import signals
 from ..models import JournalEntry, Step, journal_language
 from . import evidence, reminders
 
@@ -83,6 +84,7 @@ def complete_step(
             )
         reminders.sync_for_step(step, now=now)
         _after_change(step)
+        signals.step_done.send(sender=Step, incident=step.incident, step=step, now=now)
     except Exception:
         # A refusal from here on (a file over the quota) rolls the whole step back: the rows
         # of the files kept before it go with the transaction, their stored bytes must too.

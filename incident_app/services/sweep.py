@@ -25,6 +25,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import signals
 from ..models import JournalEntry, Notification, Reminder, SweepRun, journal_language
 from . import bell, notify, reminders
 
@@ -203,6 +204,8 @@ def _process(reminder: Reminder, now, audience=None) -> int | None:
         return -1
     made = notify.create_for(reminder, now, audience)
     _journal(reminder, made)
+    if reminder.is_overdue_notice:
+        signals.deadline_missed.send(sender=Reminder, incident=incident, step=step, now=now)
     return sum(1 for m in made if m.created)
 
 

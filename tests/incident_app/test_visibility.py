@@ -35,16 +35,17 @@ def _incident_urls(incident):
         "pk": evidence.pk if evidence else 1,
     }
 
-    def walk(patterns, prefix=""):
+    def walk(patterns, namespace=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 if "admin" in str(pattern.pattern):
                     continue
-                yield from walk(pattern.url_patterns, prefix + (pattern.namespace or ""))
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 params = set(pattern.pattern.converters)
                 if "reference" in params:
-                    yield pattern.name, {k: values[k] for k in params}
+                    yield namespace + pattern.name, {k: values[k] for k in params}
 
     for name, kwargs in walk(get_resolver().url_patterns):
         yield name, reverse(name, kwargs=kwargs)
