@@ -38,9 +38,7 @@ def every_page():
 
 
 def placeholder(argument):
-    return {"pk": "1", "object_id": "1", "reference": "RIP-X", "key": "hotline"}.get(
-        argument, "x"
-    )
+    return {"pk": "1", "object_id": "1", "reference": "RIP-X", "key": "hotline"}.get(argument, "x")
 
 
 PAGES = every_page()
@@ -108,9 +106,7 @@ def test_it_asks_staff_made_so_after_signing_in(client, manager):
     assert response["Location"].startswith(reverse("two_factor_setup"))
 
 
-def test_it_signs_out_a_company_user_given_a_role_that_requires_it(
-    client, member, broker_org
-):
+def test_it_signs_out_a_company_user_given_a_role_that_requires_it(client, member, broker_org):
     from incident_app.models import Membership
 
     client.force_login(member)

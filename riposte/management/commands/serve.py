@@ -74,10 +74,8 @@ def stop_worker(worker: subprocess.Popen) -> None:
     """A warm shutdown (current tasks finish), then the whole group is killed if need be."""
     if worker.poll() is None:
         worker.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             worker.wait(timeout=WORKER_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
     # The pool's processes and beat, should any outlive the worker's main process.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(worker.pid, signal.SIGKILL)
