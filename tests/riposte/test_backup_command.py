@@ -46,7 +46,7 @@ def world(incident, manager, broker, private_storage):
     )
     add_evidence(
         incident,
-        SimpleUploadedFile("journal.csv", "heure;poste\n22:15;compta\n".encode()),
+        SimpleUploadedFile("journal.csv", b"heure;poste\n22:15;compta\n"),
         user=manager,
     )
     dossier = private_storage / "dossiers" / "RIP-1-v1.pdf"
