@@ -69,3 +69,7 @@ def test_it_leaves_other_accounts_signed_in(client, manager, member):
 
 def test_it_refuses_a_get_to_sign_out_everywhere(client_for, manager):
     assert client_for(manager).get(reverse("sign_out_everywhere")).status_code == 405
+
+
+def test_it_shows_the_security_page_to_get_only(client_for, manager):
+    assert client_for(manager).post(reverse("security")).status_code == 405
