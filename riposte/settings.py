@@ -6,6 +6,7 @@ key and allowed hosts, and passes ``manage.py check --deploy``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,10 +79,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "phonenumber_field",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "riposte",
     "broker",
     "insurer",
     "api",
+    "accounts",
     "documents",
     "coverage",
     "incident_app",
@@ -96,10 +102,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After HtmxMiddleware: an HTMX request is sent to the second factor by HX-Redirect.
+    "accounts.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -160,9 +171,33 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions are read from the cache on every request and written through to the database,
-# which keeps them across a restart of the cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database. With Redis they are also read from it (written through to
+# the database, which keeps them across a restart of Redis). Without Redis the cache is the
+# process's own memory: after a sign-out, another process would still find the session
+# there, so in production sessions are then read from the database alone. The development
+# server and the tests run in one process, where that cache is exact.
+SESSION_ENGINE = env_str(
+    "DJANGO_SESSION_ENGINE",
+    "django.contrib.sessions.backends.db"
+    if PRODUCTION and not REDIS_URL
+    else "django.contrib.sessions.backends.cached_db",
+)
+SESSION_CACHE_ALIAS = "default"
+
+
+def per_process_sessions(engine: str, caches: dict) -> bool:
+    """Whether sessions would be kept in one process's memory (lost to the others)."""
+    if engine.endswith(("backends.signed_cookies", "backends.db", "backends.file")):
+        return False
+    backend = caches.get(SESSION_CACHE_ALIAS, {}).get("BACKEND", "")
+    return backend.endswith(("LocMemCache", "DummyCache"))
+
+
+if PRODUCTION and per_process_sessions(SESSION_ENGINE, CACHES):
+    raise ImproperlyConfigured(
+        "Sessions must not live in one process's memory in production: leave "
+        "DJANGO_SESSION_ENGINE unset (sessions in the database) or set REDIS_URL."
+    )
 
 AUTH_USER_MODEL = "incident_app.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,6 +209,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password guessing (django-axes): after this many failures for one account, or from one
+# address, sign-in is refused for the cool-off period, whatever the password; each new try
+# during it starts the period again. Staff lift a lockout in the administration.
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("RIPOSTE_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("RIPOSTE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (the account's e-mail)
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_ENABLE_ADMIN = False  # our own admin, translated, with an "unlock" action
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not the lockout's business
+AXES_VERBOSE = False
+# Proxies in front of the application (a load balancer): the client's address is the one
+# the nearest of them saw, counted from the right of X-Forwarded-For. 0: REMOTE_ADDR.
+RIPOSTE_TRUSTED_PROXIES = env_int("RIPOSTE_TRUSTED_PROXIES", 0)
+# Password-reset requests: per address and per e-mail address, in an hour.
+RIPOSTE_PASSWORD_RESET_PER_ADDRESS = env_int("RIPOSTE_PASSWORD_RESET_PER_ADDRESS", 10)
+RIPOSTE_PASSWORD_RESET_PER_EMAIL = env_int("RIPOSTE_PASSWORD_RESET_PER_EMAIL", 3)
+
+# Two-factor authentication (django-otp): TOTP apps, and recovery codes.
+OTP_TOTP_ISSUER = "Riposte"
+RIPOSTE_RECOVERY_CODES = 10
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -304,6 +367,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes tells of every successful sign-in at INFO; failures and lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Reminders before each deadline, in minutes (T-24 h, T-6 h, T-1 h, and the deadline itself).

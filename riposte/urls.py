@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
+    # First: it replaces django.contrib.auth's password reset, included by incident_app.
+    path("", include("accounts.urls")),
     path("", include("incident_app.urls")),
     path("", include("coverage.urls")),
     path("", include("documents.urls")),

@@ -202,12 +202,40 @@ def other_incident(other_company, other_policy, outsider):
     )
 
 
+def second_factor(user):
+    """The authenticator app of an account that needs one (brokers, auditors, staff), created
+    once and confirmed; None for an account that signs in with its password alone."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import two_factor
+
+    if not two_factor.needs_two_factor(user):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def current_code(device) -> str:
+    """The code the app shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
 @pytest.fixture
 def client_for(client):
-    """Sign a user in on the test client: ``client_for(manager).get(...)``."""
+    """Sign a user in on the test client: ``client_for(manager).get(...)``.
+
+    An account that needs a second factor is signed in with it, as after the code page.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     def sign_in(user):
         client.force_login(user)
+        if (device := second_factor(user)) is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return sign_in

@@ -2,9 +2,11 @@
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,8 @@ class User(AbstractUser):
 
     # Private iCalendar feed of the user's deadlines; blank when revoked.
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Raised by "sign out everywhere": every session signed in before no longer matches.
+    sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -58,6 +62,28 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def _session_hash_input(self) -> str:
+        # Epoch 0 hashes as Django does, so sessions opened before the epoch existed stay.
+        if not self.sessions_epoch:
+            return self.password
+        return f"{self.password}:{self.sessions_epoch}"
+
+    def get_session_auth_hash(self):
+        """The fingerprint each session keeps of the account; a session whose fingerprint no
+        longer matches is signed out. Django's covers the password; ours also the epoch that
+        "sign out everywhere" raises, whatever stores the sessions."""
+        return self._epoch_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._epoch_hash(secret)
+
+    def _epoch_hash(self, secret):
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, self._session_hash_input(), secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:

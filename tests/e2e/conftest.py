@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, current_code, second_factor
 from tests.environment import CHROMIUM, missing_browser
 
 # The live server runs in a thread; Playwright's sync API keeps an event loop in this one.
@@ -67,6 +67,10 @@ def sign_in(browser, live_server):
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state()
+        if (device := second_factor(user)) is not None:
+            page.get_by_label("Code").fill(current_code(device))
+            page.get_by_role("button", name="Vérifier").click()
+            page.wait_for_load_state()
         return page
 
     yield open_page

@@ -3,6 +3,7 @@
 Running it again changes nothing that exists: it is safe to call at every start.
 """
 
+import base64
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,12 +11,19 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from coverage.models import Guarantee, Policy
 from incident_app.models import Incident, Membership, Organisation, Step, User
 from incident_app.services.incidents import open_incident
 
 DEMO_PASSWORD = "riposte-demo-2026"
+# The second factor of the demo accounts that need one (broker, auditor, admin): this key
+# in any authenticator app, or one of these recovery codes, given back at every run.
+DEMO_TOTP_KEY = "RIPOSTEDEMORIPOSTEDEMORIPOSTEDEM"
+DEMO_RECOVERY_CODES = ["demo-code-1", "demo-code-2", "demo-code-3", "demo-code-4", "demo-code-5"]
 CLINIC_REFERENCE = "RIP-DEMO-0001"
 
 G = Guarantee.Kind
@@ -76,6 +84,11 @@ class Command(BaseCommand):
         for email, _first, _last, org, role in USERS:
             self.stdout.write(f"  {email:42} {DEMO_PASSWORD}   ({role}, {orgs[org].name})")
         self.stdout.write(f"  {'admin@riposte.example':42} {DEMO_PASSWORD}   (staff admin)")
+        self.stdout.write(
+            "Broker, auditor and admin then give a second factor: the code of an authenticator\n"
+            f"app set up with the key {DEMO_TOTP_KEY}, or a recovery code\n"
+            f"({', '.join(DEMO_RECOVERY_CODES)}; each works once, until the next seed_demo)."
+        )
 
     def _organisations(self):
         spec = {
@@ -128,7 +141,20 @@ class Command(BaseCommand):
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
+        for user in [*users.values(), admin]:
+            if two_factor.required_by_role(user):
+                self._second_factor(user)
         return users
+
+    def _second_factor(self, user):
+        key = base64.b32decode(DEMO_TOTP_KEY).hex()
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="app", key=key, confirmed=True)
+        recovery, _ = StaticDevice.objects.get_or_create(
+            user=user, name=two_factor.RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        used = set(DEMO_RECOVERY_CODES) - set(recovery.token_set.values_list("token", flat=True))
+        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=t) for t in used)
 
     def _policies(self, orgs):
         policies = {}

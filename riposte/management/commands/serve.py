@@ -1,5 +1,9 @@
-"""Serve Riposte with its Celery worker and beat in one command (the embedded default)."""
+"""Serve Riposte with its Celery worker and beat in one command (the embedded default).
 
+Ctrl-C or SIGTERM stops all of it: the web server, the worker and its pool, and beat.
+"""
+
+import contextlib
 import os
 import signal
 import subprocess
@@ -8,6 +12,9 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+# A worker finishing its current task gets this long before it is killed.
+WORKER_GRACE_SECONDS = 15
 
 
 class Command(BaseCommand):
@@ -19,33 +26,58 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Serve only the web app.")
 
     def handle(self, *args, host, port, no_worker, **options):
-        worker = None
-        if not no_worker:
-            # -B embeds beat in the worker: one process, and one beat only.
-            worker = subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "riposte",
-                    "worker",
-                    "-B",
-                    "--loglevel=INFO",
-                    "--concurrency=2",
-                    "--schedule",
-                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
-                ],
-                env=os.environ.copy(),
-            )
+        # SIGTERM (from `kill`, a process manager, a closing terminal) ends the web server
+        # as Ctrl-C does, so that the worker below is stopped too, not left behind.
+        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGHUP, _interrupt)
+        worker = None if no_worker else start_worker()
         url = f"http://{host}:{port}/"
-        self.stdout.write(self.style.SUCCESS(f"Riposte is served at {url}"))
+        self.stdout.write(self.style.SUCCESS(f"Riposte is served at {url} (Ctrl-C stops it)"))
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
+        except KeyboardInterrupt:
+            pass
         finally:
-            if worker and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            if worker is not None:
+                stop_worker(worker)
+                self.stdout.write("Worker and beat stopped.")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def start_worker() -> subprocess.Popen:
+    # -B embeds beat in the worker: one process, and one beat only. Its own session (process
+    # group): a Ctrl-C in the terminal reaches this command alone, which stops the worker in
+    # order, and the group lets the pool and beat be ended together if it does not stop.
+    return subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "riposte",
+            "worker",
+            "-B",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
+        ],
+        env=os.environ.copy(),
+        start_new_session=True,
+    )
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """A warm shutdown (current tasks finish), then the whole group is killed if need be."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=WORKER_GRACE_SECONDS)
+    # The pool's processes and beat, should any outlive the worker's main process.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(worker.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.wait(timeout=5)
