@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "insurer",
     "documents",
     "coverage",
+    "preparedness",
     "incident_app",
     "core",
     "playbooks",
