@@ -30,6 +30,7 @@ from coverage.triggers import guarantee_label
 from incident_app.models import Evidence, Incident, JournalEntry, Step, verify_chain
 
 from ..models import ClaimDossier
+from . import inventory
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,8 @@ def render_dossier(pk: int, now: datetime | None = None) -> ClaimDossier | None:
         _progress(pk, GATHERED)
         html = render_to_string(TEMPLATE, context)
         _progress(pk, HTML_RENDERED)
-        pdf = write_pdf(html)
+        # The evidence inventory rides along as CSV, for checking hashes without retyping.
+        pdf = write_pdf(html, attachments=(inventory.attachment(incident),))
         _progress(pk, PDF_WRITTEN)
         digest = hashlib.sha256(pdf).hexdigest()
         # Saved before the row says "ready": a row never points at a file not yet written.
@@ -394,8 +396,8 @@ def _static_path() -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def write_pdf(html: str) -> bytes:
+def write_pdf(html: str, attachments: tuple = ()) -> bytes:
     # WeasyPrint takes a second to import: only the worker that renders pays for it.
     from .pdf import write_pdf as weasyprint_pdf
 
-    return weasyprint_pdf(html, STATIC_ORIGIN, _static_path())
+    return weasyprint_pdf(html, STATIC_ORIGIN, _static_path(), attachments=attachments)
