@@ -14,7 +14,7 @@ from tests.environment import GROUPS
 PASSWORD = "correct-horse-battery-staple"
 
 # Fixtures of the claim dossier tests (private storage, the rendering task, a full incident).
-pytest_plugins = ["tests.documents.dossier_fixtures"]
+pytest_plugins = ["tests.documents.dossier_fixtures", "tests.documents.paper_fixtures"]
 
 
 def pytest_report_header(config):
