@@ -51,7 +51,7 @@ def start_notification(incident: Incident, user) -> DataBreachNotification:
     else:
         fields = {
             "nature": _("Cyberattaque (%(kinds)s). %(description)s")
-            % {"kinds": ", ".join(incident.kind_labels), "description": incident.description},
+            % {"kinds": ", ".join(incident.kind_labels()), "description": incident.description},
             "contact": company.dpo_contact,
         }
         phase = DataBreachNotification.Phase.INITIAL
