@@ -9,7 +9,9 @@ def test_it_starts_a_notification_and_opens_it(client_for, manager, incident):
     response = client_for(manager).post(f"/incidents/{incident.reference}/notification/")
     notification = DataBreachNotification.objects.get(incident=incident)
     assert response.status_code == 302
-    assert response["Location"] == f"/incidents/{incident.reference}/notification/{notification.pk}/"
+    assert (
+        response["Location"] == f"/incidents/{incident.reference}/notification/{notification.pk}/"
+    )
 
 
 def test_it_lists_them_for_the_broker_without_a_button(client_for, manager, broker, incident):
@@ -29,4 +31,7 @@ def test_only_the_company_starts_one(client_for, request, who, incident):
 
 
 def test_it_is_a_404_for_an_outsider(client_for, outsider, incident):
-    assert client_for(outsider).get(f"/incidents/{incident.reference}/notification/").status_code == 404
+    assert (
+        client_for(outsider).get(f"/incidents/{incident.reference}/notification/").status_code
+        == 404
+    )

@@ -44,7 +44,11 @@ def test_the_acknowledgement_completes_the_step_with_its_receipt(incident, manag
     notified_at = timezone.now() - timedelta(minutes=30)
     receipt = SimpleUploadedFile("accuse-cnil.txt", b"Accuse de reception CNIL")
     record_acknowledgement(
-        notification, user=manager, number="CNIL-2026-0042", notified_at=notified_at, receipt=receipt
+        notification,
+        user=manager,
+        number="CNIL-2026-0042",
+        notified_at=notified_at,
+        receipt=receipt,
     )
     notification.refresh_from_db()
     step = incident.steps.get(key="dpa_notification")
@@ -55,9 +59,7 @@ def test_the_acknowledgement_completes_the_step_with_its_receipt(incident, manag
     assert notification.acknowledgement.original_name == "accuse-cnil.txt"
 
 
-def test_a_complementary_acknowledgement_is_journaled_and_leaves_the_step_alone(
-    incident, manager
-):
+def test_a_complementary_acknowledgement_is_journaled_and_leaves_the_step_alone(incident, manager):
     first = start_notification(incident, manager)
     record_acknowledgement(first, user=manager, number="N-1", notified_at=timezone.now())
     second = start_notification(incident, manager)

@@ -5,7 +5,9 @@ import pytest
 from documents.models import RenderedDocument
 
 
-def test_it_asks_for_a_sheet_in_the_chosen_language(client_for, manager, company, policy, papers_sent):
+def test_it_asks_for_a_sheet_in_the_chosen_language(
+    client_for, manager, company, policy, papers_sent
+):
     response = client_for(manager).post(f"/entreprises/{company.pk}/fiche-reflexe/", {"lang": "en"})
     document = RenderedDocument.objects.get(company=company)
     assert response.status_code == 302
