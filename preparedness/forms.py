@@ -27,9 +27,9 @@ class CompanyProfileForm(forms.ModelForm):
         if self.instance.country != Organisation.Country.FR:
             # Departments are French; Luxembourg has one calendar.
             del self.fields["department"]
-            self.fields["registration_number"].label = _("numéro RCS")
+            self.fields["registration_number"].label = _("Numéro RCS")
         else:
-            self.fields["registration_number"].label = _("numéro SIREN")
+            self.fields["registration_number"].label = _("Numéro SIREN")
 
     def clean_department(self):
         return self.cleaned_data["department"].strip().upper()

@@ -16,5 +16,6 @@ urlpatterns = [
         views.preparedness_remove,
         name="preparedness_remove",
     ),
+    path("clients/preparation/", views.client_list, name="client_list"),
     path("clients/<int:pk>/preparation/", views.client_readiness, name="client_readiness"),
 ]

@@ -108,6 +108,21 @@ def preparedness_remove(request, part, pk):
 
 @require_GET
 @login_required
+def client_list(request):
+    """The broker's clients, least prepared first: whom to call before an attack does."""
+    companies = access.visible_companies(request.user).order_by("name")
+    if not request.user.is_staff:
+        # A company's own people have the preparedness page; this list is the broker's.
+        companies = companies.filter(policies__broker__memberships__user=request.user).distinct()
+    rows = sorted(
+        ({"company": company, "readiness": services.readiness(company)} for company in companies),
+        key=lambda row: (row["readiness"].percent, row["company"].name),
+    )
+    return render(request, "preparedness/clients.html", {"rows": rows})
+
+
+@require_GET
+@login_required
 def client_readiness(request, pk):
     """A client's readiness, read-only: for the company's broker (and staff)."""
     company = get_object_or_404(access.visible_companies(request.user), pk=pk)
