@@ -204,15 +204,14 @@ def fill(incident, user, entries: int, files: int) -> None:
 
 def measure(kind: str, pk: int) -> dict:
     setup_django(quiet=True)
+    # Imported before the clock starts: a worker has WeasyPrint loaded from its first task.
+    import weasyprint  # noqa: F401
     from django.test import Client
 
     from documents.models import ClaimDossier
     from documents.services import dossier as dossier_service
     from documents.services.rendering import Target, render_pdf
     from incident_app.models import Incident, Organisation, User
-
-    # Imported before the clock starts: a worker has WeasyPrint loaded from its first task.
-    import weasyprint  # noqa: F401
 
     if kind == "baseline":
         client = Client(HTTP_HOST="127.0.0.1")

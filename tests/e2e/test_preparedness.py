@@ -104,7 +104,9 @@ def test_it_fills_the_notification_and_records_the_acknowledgement(
 
     notified = (timezone.now() - timedelta(minutes=10)).astimezone(incident.company.zone)
     page.get_by_label("Numéro donné par l'autorité").fill("CNIL-2026-0042")
-    page.get_by_label("Notifiée le (heure de l'entreprise)").fill(notified.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Notifiée le (heure de l'entreprise)").fill(
+        notified.strftime("%Y-%m-%dT%H:%M")
+    )
     page.get_by_role("button", name="Enregistrer l'accusé de réception").click()
     expect(page.get_by_text("Accusé de réception de la CNIL enregistré.")).to_be_visible()
     expect(page.get_by_text(re.compile("accusé de réception n° CNIL-2026-0042"))).to_be_visible()
