@@ -9,7 +9,7 @@ complaint within 72 hours is a condition of any insurance payment for losses fro
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from . import inventory
 from .rendering import Built, Target, builder, static_base
 
 TEMPLATE = "pdf/complaint.html"
+COMPLAINT_DELAY = timedelta(hours=72)
 
 # What the timeline of the facts shows: what happened and what was done, not the software's
 # own bookkeeping (reminders sent, documents generated).
@@ -88,6 +89,8 @@ def build(target: Target, *, lang: str, now: datetime) -> Built:
             "missing": missing,
             "step": step,
             "france": incident.company.country == "FR",
+            # Said in the letter only when true: L12-10-1's 72 hours run from knowledge.
+            "within_72_hours": now <= incident.discovered_at + COMPLAINT_DELAY,
             "generated_at": now,
             "zone": incident.company.timezone,
             "lang": lang,

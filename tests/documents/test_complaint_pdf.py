@@ -73,3 +73,12 @@ def test_it_prints_hostile_text_as_text_and_fetches_nothing(
     compact = pdf_text(render(incident)).replace(" ", "")
     assert "<script>alert(1)</script>" in compact
     assert only_static(fetched)
+
+
+def test_it_claims_the_72_hours_only_when_they_are_not_over(prepared_company, incident):
+    from datetime import timedelta
+
+    assert "dans le délai de 72 heures" in pdf_text(render(incident))
+    incident.discovered_at -= timedelta(hours=80)
+    incident.save()
+    assert "dans le délai de 72 heures" not in pdf_text(render(incident))

@@ -38,3 +38,10 @@ def test_it_keeps_hashes_and_receipt_numbers_whole_on_one_line(ready_dossier, ev
         assert any(item.sha256 in line for line in lines), item.original_name
     assert any(COMPLAINT_RECEIPT in line for line in lines)
     assert any(eventful_incident.reference in line for line in lines)
+
+
+def test_it_never_splits_a_table_header_inside_a_word(ready_dossier):
+    reader = PdfReader(io.BytesIO(pdf_bytes(ready_dossier)))
+    words = {word for page in reader.pages for word in page.extract_text().split()}
+    for header in ("d'indemnisation", "Franchise", "Échéance", "Fournisseur", "Verdict"):
+        assert header in words, header
