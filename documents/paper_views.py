@@ -25,7 +25,7 @@ from incident_app import access
 from playbooks.keys import COMPLAINT
 
 from .forms import AcknowledgementForm, ComplaintLetterForm, LanguageForm, NotificationForm
-from .models import ComplaintLetter, DataBreachNotification, RenderedDocument
+from .models import DataBreachNotification, RenderedDocument
 from .services import complaint as complaint_service
 from .services import notification as notification_service
 from .services import rendering
@@ -244,12 +244,8 @@ def complaint_letter(request, reference):
     """The letter, prefilled and editable by the company's people; its versions as PDF."""
     incident = access.get_visible_incident(request.user, reference)
     can_edit = access.can_act_on_steps(request.user, incident)
-    letter = (
-        complaint_service.letter_for(incident, request.user)
-        if can_edit
-        else incident_letter_or_none(incident)
-    )
-    form = ComplaintLetterForm(instance=letter) if letter else None
+    letter = complaint_service.letter_for(incident)
+    form = ComplaintLetterForm(instance=letter)
     status = 200
     if request.method == "POST":
         access.require(can_edit)
@@ -270,7 +266,7 @@ def complaint_letter(request, reference):
             "form": form,
             "can_edit": can_edit,
             "can_print": access.can_annotate(request.user, incident),
-            "missing": letter.missing() if letter else [],
+            "missing": letter.missing(),
             "step": incident.steps.filter(key=COMPLAINT).first(),
             "language_form": LanguageForm(initial={"lang": reader_language()}),
             "documents": RenderedDocument.objects.filter(
@@ -279,10 +275,6 @@ def complaint_letter(request, reference):
         },
         status=status,
     )
-
-
-def incident_letter_or_none(incident):
-    return ComplaintLetter.objects.filter(incident=incident).first()
 
 
 @require_POST

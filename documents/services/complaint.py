@@ -43,16 +43,10 @@ def default_addressee(incident: Incident) -> str:
     return _("Monsieur le Procureur de la République\nTribunal judiciaire de …")
 
 
-def letter_for(incident: Incident, user) -> ComplaintLetter:
-    """The incident's letter, prefilled the first time it is opened."""
-    letter = ComplaintLetter.objects.filter(incident=incident).first()
-    if letter is not None:
-        return letter
-    return ComplaintLetter.objects.create(
-        incident=incident,
-        addressee=default_addressee(incident),
-        facts=incident.description,
-        updated_by=user,
+def letter_for(incident: Incident) -> ComplaintLetter:
+    """The incident's letter, or a prefilled one not saved yet (saved when first edited)."""
+    return ComplaintLetter.objects.filter(incident=incident).first() or ComplaintLetter(
+        incident=incident, addressee=default_addressee(incident), facts=incident.description
     )
 
 
@@ -65,9 +59,7 @@ def timeline(incident: Incident) -> list[JournalEntry]:
 @builder("complaint")
 def build(target: Target, *, lang: str, now: datetime) -> Built:
     incident = target.incident
-    letter = ComplaintLetter.objects.filter(incident=incident).first() or ComplaintLetter(
-        incident=incident, addressee=default_addressee(incident), facts=incident.description
-    )
+    letter = letter_for(incident)
     entries = timeline(incident)
     missing = letter.missing()
     if not entries and not letter.facts.strip():

@@ -14,7 +14,8 @@ def test_it_prefills_the_letter_for_the_prosecutor(client_for, manager, incident
     assert response.status_code == 200
     assert "Procureur de la République" in response.text
     assert "Ce qui manque encore" in response.text
-    assert ComplaintLetter.objects.filter(incident=incident).exists()
+    # Nothing is written until the company saves its text.
+    assert not ComplaintLetter.objects.filter(incident=incident).exists()
 
 
 def test_it_saves_the_edited_text(client_for, member, incident):

@@ -20,11 +20,12 @@ def render(incident, lang="fr"):
 def test_it_prints_the_letter_with_the_timeline_and_every_evidence_hash(
     prepared_company, eventful_incident, manager
 ):
-    letter = complaint.letter_for(eventful_incident, manager)
+    letter = complaint.letter_for(eventful_incident)
     letter.facts = "Le matin, les postes affichaient une note de rançon."
     letter.systems = "Serveur de fichiers, deux postes de la comptabilité."
     letter.ransom = "2 BTC demandés, adresse de contact laissée."
     letter.damage = "Production arrêtée deux jours."
+    letter.updated_by = manager
     letter.save()
     data = render(eventful_incident)
     text = pdf_text(data)
@@ -58,7 +59,6 @@ def test_it_says_what_is_missing_on_an_incident_with_no_facts(company, incident)
 
 
 def test_it_writes_to_the_procureur_d_etat_in_luxembourg(other_incident, outsider):
-    complaint.letter_for(other_incident, outsider)
     text = pdf_text(render(other_incident, lang="en"))
     assert "Procureur d'État" in text
     assert "Timeline (from the crisis journal)" in text
