@@ -10,13 +10,13 @@ reads and writes rows.  Who sees a paper follows who sees what it is about: the 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
 from core.downloads import private_attachment
@@ -194,10 +194,12 @@ def notification_edit(request, reference, pk):
     return _notification_page(request, incident, notification)
 
 
-@require_POST
 @login_required
 def notification_pdf(request, reference, pk):
     incident = access.get_visible_incident(request.user, reference)
+    if request.method != "POST":
+        # Only after the visibility check: what a user may not see is a 404 whatever the method.
+        return HttpResponseNotAllowed(["POST"])
     access.require(access.can_annotate(request.user, incident))
     notification = _notification_or_404(incident, pk)
     return _ask(
@@ -207,11 +209,13 @@ def notification_pdf(request, reference, pk):
     )
 
 
-@require_POST
 @login_required
 def notification_acknowledge(request, reference, pk):
     """Record the authority's acknowledgement: the number, when, and the receipt."""
     incident = access.get_visible_incident(request.user, reference)
+    if request.method != "POST":
+        # Only after the visibility check: what a user may not see is a 404 whatever the method.
+        return HttpResponseNotAllowed(["POST"])
     access.require(access.can_act_on_steps(request.user, incident))
     notification = _notification_or_404(incident, pk)
     form = AcknowledgementForm(request.POST, request.FILES, zone=incident.company.zone)
@@ -277,9 +281,11 @@ def complaint_letter(request, reference):
     )
 
 
-@require_POST
 @login_required
 def complaint_pdf(request, reference):
     incident = access.get_visible_incident(request.user, reference)
+    if request.method != "POST":
+        # Only after the visibility check: what a user may not see is a 404 whatever the method.
+        return HttpResponseNotAllowed(["POST"])
     access.require(access.can_annotate(request.user, incident))
     return _ask(request, RenderedDocument.Kind.COMPLAINT, Target(incident.company, incident))
