@@ -10,6 +10,7 @@ class DocumentsConfig(AppConfig):
         # The deadline sweep also hands stuck renderings back to the worker.
         from incident_app.services import sweep
 
-        from .services import dossier
+        from .services import dossier, rendering
 
         sweep.add_housekeeping("dossiers_resumed", dossier.resume_stuck)
+        sweep.add_housekeeping("documents_resumed", rendering.resume_stuck)

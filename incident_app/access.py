@@ -4,6 +4,7 @@ Seeing is decided by ``Incident.objects.visible_to(user)`` (one queryset for eve
 page, file and export); this module adds what each role may *do* with what it sees.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -31,6 +32,41 @@ def get_visible_incident(user, reference: str) -> Incident:
         .defer("playbook_snapshot"),
         reference=reference,
     )
+
+
+def visible_companies(user):
+    """The companies whose preparedness and reflex sheet a user may see.
+
+    Its own company (manager or member); for a broker, the companies under a policy it placed
+    (its clients); staff see all.  Insurers' auditors follow incidents, not preparation.
+    """
+    companies = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+    if not user.is_authenticated:
+        return companies.none()
+    if user.is_staff:
+        return companies
+    own = [m.organisation_id for m in user.current_memberships if m.role in COMPANY_ROLES]
+    brokers = [
+        m.organisation_id for m in user.current_memberships if m.role == Membership.Role.BROKER
+    ]
+    if not own and not brokers:
+        return companies.none()
+    return companies.filter(Q(pk__in=own) | Q(policies__broker_id__in=brokers)).distinct()
+
+
+def company_role(user, company: Organisation) -> str | None:
+    """The user's role towards a company: manager, member, broker (of a client), staff or None."""
+    if not user.is_authenticated:
+        return None
+    role = role_in(user, company)
+    if role in COMPANY_ROLES:
+        return role
+    brokers = [
+        m.organisation_id for m in user.current_memberships if m.role == Membership.Role.BROKER
+    ]
+    if brokers and company.policies.filter(broker_id__in=brokers).exists():
+        return Membership.Role.BROKER
+    return "staff" if user.is_staff else None
 
 
 def role_in(user, organisation: Organisation) -> str | None:

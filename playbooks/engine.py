@@ -91,6 +91,8 @@ class IncidentFacts:
     declaration_days: int = 5
     completed: Mapping[str, datetime] = field(default_factory=_empty)
     personal_data_aware_at: datetime | None = None
+    # The company's French department ("67"): Alsace-Moselle counts two more public holidays.
+    department: str = ""
 
     def __post_init__(self) -> None:
         if self.country not in COUNTRIES:
@@ -262,7 +264,9 @@ def _resolve_rule(rule: Rule, facts: IncidentFacts) -> Rule:
     return rule
 
 
-def _deadline(rule: Rule, anchor_at: datetime, playbook: Playbook) -> datetime:
+def _deadline(
+    rule: Rule, anchor_at: datetime, playbook: Playbook, department: str = ""
+) -> datetime:
     match rule.unit:
         case "hours":
             return timecalc.add_clock_hours(anchor_at, rule.amount)
@@ -273,6 +277,7 @@ def _deadline(rule: Rule, anchor_at: datetime, playbook: Playbook) -> datetime:
                 playbook.country,
                 playbook.zone,
                 count_start_day=rule.count_start_day,
+                department=department,
             )
         case "months":
             return timecalc.add_months(anchor_at, rule.amount, playbook.zone)
@@ -310,7 +315,7 @@ def plan(facts: IncidentFacts, playbook: Playbook | None = None) -> list[Planned
             elif rule.anchor in by_key:  # acyclic: checked at load
                 anchor_at, provisional = resolve(by_key[rule.anchor])[2], True
             if anchor_at is not None:
-                due_at = _deadline(rule, anchor_at, playbook)
+                due_at = _deadline(rule, anchor_at, playbook, facts.department)
         timing[step.key] = (rule, anchor_at, due_at, provisional)
         return timing[step.key]
 

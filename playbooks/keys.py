@@ -8,3 +8,5 @@ COMPLAINT = "complaint"
 CLAIM_DECLARATION = "claim_declaration"
 # The steps the conditions of the cover follow: recording one changes them.
 COVER_CONDITION_STEPS = frozenset({COMPLAINT, CLAIM_DECLARATION})
+# GDPR art. 33: the notification to the data-protection authority (CNIL, CNPD).
+DPA_NOTIFICATION = "dpa_notification"

@@ -17,8 +17,11 @@ Three ways of counting, each a pure function of aware datetimes (see domain.md Â
   does not exist). We do *not* apply art. 3(4)'s extension past weekends and holidays: when in
   doubt Riposte shows the earlier, more conservative deadline.
 
-France's calendar is the metropolitan one: Alsace-Moselle's extra holidays (Good Friday,
-26 December) are not skipped, which can only make a deadline earlier, never later.
+France's calendar is the metropolitan one unless the company's department is known: in
+Alsace-Moselle (departments 57, 67, 68) local law adds Good Friday and 26 December, and the
+``holidays`` library's subdivisions ("57" for Moselle, "6AE" for Alsace) skip them too.  A
+company whose department is not given counts with the metropolitan calendar, which can only
+make a deadline earlier, never later.
 """
 
 from __future__ import annotations
@@ -81,41 +84,74 @@ def add_clock_hours(start: datetime, hours: int) -> datetime:
     return start.astimezone(UTC) + timedelta(hours=hours)
 
 
+# French departments whose public holidays differ from the metropolitan calendar, as the
+# ``holidays`` library names their subdivision (Code du travail, art. L3134-13: Alsace-Moselle).
+HOLIDAY_SUBDIVISIONS = {("FR", "57"): "57", ("FR", "67"): "6AE", ("FR", "68"): "6AE"}
+ALSACE_MOSELLE = frozenset({"57", "67", "68"})
+
+
+def is_department(code: str) -> bool:
+    """A French department's code: 01 to 95 (2A, 2B for Corsica) or 971 to 976 overseas."""
+    code = (code or "").strip().upper()
+    if code in ("2A", "2B"):
+        return True
+    if not code.isdigit():
+        return False
+    number = int(code)
+    if len(code) == 2:
+        return 1 <= number <= 95 and number != 20
+    return len(code) == 3 and 971 <= number <= 976
+
+
+def holiday_subdivision(country: str, department: str = "") -> str | None:
+    """The ``holidays`` subdivision of a company's department, or None for the country's own."""
+    return HOLIDAY_SUBDIVISIONS.get((country, (department or "").strip().upper()))
+
+
 @functools.cache
-def _holidays(country: str, year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays(country, years=year).keys())
+def _holidays(country: str, year: int, subdiv: str | None = None) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=year).keys())
 
 
-def is_working_day(day: date, country: str) -> bool:
-    """Monday to Friday and not a public holiday of ``country``."""
-    return day.weekday() < 5 and day not in _holidays(country, day.year)
+def is_working_day(day: date, country: str, department: str = "") -> bool:
+    """Monday to Friday and not a public holiday of ``country`` (and of the department)."""
+    subdiv = holiday_subdivision(country, department)
+    return day.weekday() < 5 and day not in _holidays(country, day.year, subdiv)
 
 
-def holiday_name(day: date, country: str) -> str | None:
+def holiday_name(day: date, country: str, department: str = "") -> str | None:
     """The public holiday's name, for explanations ("Toussaint"), or None."""
-    if day not in _holidays(country, day.year):
+    subdiv = holiday_subdivision(country, department)
+    if day not in _holidays(country, day.year, subdiv):
         return None
-    return holidays.country_holidays(country, years=day.year).get(day)
+    return holidays.country_holidays(country, subdiv=subdiv, years=day.year).get(day)
 
 
 def add_working_days(
-    start: datetime, days: int, country: str, tz: ZoneInfo, *, count_start_day: bool = False
+    start: datetime,
+    days: int,
+    country: str,
+    tz: ZoneInfo,
+    *,
+    count_start_day: bool = False,
+    department: str = "",
 ) -> datetime:
     """Return the end (23:59:59 in ``tz``) of the ``days``-th working day after ``start``, in UTC.
 
     ``start``'s own local day is not counted unless ``count_start_day`` is set and it is itself a
     working day (the playbook data chooses; French practice counts from the next day).
+    ``department`` (French, e.g. "67") adds its local public holidays to the country's.
     """
     _require_aware(start)
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
     day = start.astimezone(tz).date()
     remaining = days
-    if count_start_day and is_working_day(day, country):
+    if count_start_day and is_working_day(day, country, department):
         remaining -= 1
     while remaining:
         day += timedelta(days=1)
-        if is_working_day(day, country):
+        if is_working_day(day, country, department):
             remaining -= 1
     return end_of_day(day, tz)
 

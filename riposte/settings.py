@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "accounts",
     "documents",
     "coverage",
+    "preparedness",
     "incident_app",
     "core",
     "playbooks",

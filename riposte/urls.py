@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("incident_app.urls")),
     path("", include("coverage.urls")),
     path("", include("documents.urls")),
+    path("", include("preparedness.urls")),
     path("", include("broker.urls")),
     path("", include("insurer.urls")),
     path("", include("api.urls")),

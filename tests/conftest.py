@@ -13,8 +13,9 @@ from tests.environment import GROUPS
 
 PASSWORD = "correct-horse-battery-staple"
 
-# Fixtures of the claim dossier tests (private storage, the rendering task, a full incident).
-pytest_plugins = ["tests.documents.dossier_fixtures"]
+# Fixtures of the papers tests: the claim dossier (private storage, its task, a full
+# incident) and the other papers (a prepared company, hostile text, their task).
+pytest_plugins = ["tests.documents.dossier_fixtures", "tests.documents.paper_fixtures"]
 
 
 def pytest_report_header(config):

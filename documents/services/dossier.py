@@ -30,6 +30,7 @@ from incident_app.models import Incident, JournalEntry
 
 from .. import signals
 from ..models import ClaimDossier
+from . import inventory
 from .contents import STATIC_ORIGIN, dossier_context, static_path
 
 logger = logging.getLogger(__name__)
@@ -187,7 +188,8 @@ def render_dossier(pk: int, now: datetime | None = None) -> ClaimDossier | None:
         _progress(pk, GATHERED)
         html = render_to_string(TEMPLATE, context)
         _progress(pk, HTML_RENDERED)
-        pdf = write_pdf(html)
+        # The evidence inventory rides along as CSV, for checking hashes without retyping.
+        pdf = write_pdf(html, attachments=(inventory.attachment(incident),))
         _progress(pk, PDF_WRITTEN)
         digest = hashlib.sha256(pdf).hexdigest()
         # Saved before the row says "ready": a row never points at a file not yet written.
@@ -259,8 +261,8 @@ def release(pk: int, error: BaseException, now: datetime | None = None) -> None:
     )
 
 
-def write_pdf(html: str) -> bytes:
+def write_pdf(html: str, attachments: tuple = ()) -> bytes:
     # WeasyPrint takes a second to import: only the worker that renders pays for it.
     from .pdf import write_pdf as weasyprint_pdf
 
-    return weasyprint_pdf(html, STATIC_ORIGIN, static_path())
+    return weasyprint_pdf(html, STATIC_ORIGIN, static_path(), attachments=attachments)

@@ -69,9 +69,39 @@ class StaticFilesFetcher(URLFetcher):
         return found
 
 
-def write_pdf(html: str, origin: str, prefix: str = "/static/") -> bytes:
-    """The PDF of ``html``, whose static files are addressed as ``origin + prefix + path``."""
-    document = weasyprint.HTML(
-        string=html, base_url=origin + "/", url_fetcher=StaticFilesFetcher(origin, prefix)
+# Archival PDF/A-3b: fonts embedded, an sRGB output intent, XMP metadata; unlike PDF/A-2 it
+# may carry attachments of any type (the evidence inventory as CSV).
+ARCHIVAL_VARIANT = "pdf/a-3b"
+
+
+def write_pdf(
+    html: str,
+    origin: str,
+    prefix: str = "/static/",
+    *,
+    archival: bool = True,
+    attachments: tuple[tuple[str, bytes, str], ...] = (),
+) -> bytes:
+    """The PDF of ``html``, whose static files are addressed as ``origin + prefix + path``.
+
+    The PDF is tagged (headings, tables and lists readable by a screen reader) and, when
+    ``archival``, PDF/A-3b.  ``attachments`` are ``(file name, content, description)``
+    embedded in the file, e.g. a CSV a spreadsheet opens.
+    """
+    fetcher = StaticFilesFetcher(origin, prefix)
+    document = weasyprint.HTML(string=html, base_url=origin + "/", url_fetcher=fetcher)
+    files = [
+        weasyprint.Attachment(
+            string=content,
+            name=name,
+            description=description,
+            relationship="Data",
+            url_fetcher=fetcher,
+        )
+        for name, content, description in attachments
+    ]
+    return document.write_pdf(
+        pdf_variant=ARCHIVAL_VARIANT if archival else None,
+        pdf_tags=True,
+        attachments=files or None,
     )
-    return document.write_pdf()

@@ -106,6 +106,16 @@ def validate_timezone(value: str) -> None:
         )
 
 
+def validate_department(value: str) -> None:
+    from playbooks.timecalc import is_department
+
+    if value and not is_department(value):
+        raise ValidationError(
+            _("« %(value)s » n'est pas un département français (ex. 67, 2A, 974)."),
+            params={"value": value},
+        )
+
+
 class Organisation(models.Model):
     """A company under attack, a broker, or an insurer."""
 
@@ -119,6 +129,14 @@ class Organisation(models.Model):
         LU = "LU", _("Luxembourg")
 
     name = models.CharField(_("nom"), max_length=200)
+    # The company profile, used by every document it signs (notification, complaint, reflex
+    # sheet) and, for the department, by the count of working days.
+    legal_name = models.CharField(
+        _("raison sociale"),
+        max_length=200,
+        blank=True,
+        help_text=_("Le nom officiel, s'il diffère du nom d'usage."),
+    )
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     country = models.CharField(_("pays"), max_length=2, choices=Country.choices, default="FR")
     timezone = models.CharField(
@@ -131,6 +149,18 @@ class Organisation(models.Model):
         _("numéro d'immatriculation (SIREN, RCS)"), max_length=32, blank=True
     )
     address = models.TextField(_("adresse"), blank=True)
+    department = models.CharField(
+        _("département"),
+        max_length=3,
+        blank=True,
+        validators=[validate_department],
+        help_text=_(
+            "En France : le numéro du département du siège (ex. 67). En Alsace-Moselle (57, 67, "
+            "68), le Vendredi saint et le 26 décembre sont fériés et ne comptent pas dans les "
+            "jours ouvrés."
+        ),
+    )
+    sector = models.CharField(_("secteur d'activité"), max_length=200, blank=True)
     nis2_entity = models.BooleanField(
         _("entité NIS2"),
         default=False,
@@ -151,6 +181,33 @@ class Organisation(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def official_name(self) -> str:
+        return self.legal_name or self.name
+
+    @property
+    def in_alsace_moselle(self) -> bool:
+        from playbooks.timecalc import ALSACE_MOSELLE
+
+        return self.country == self.Country.FR and self.department in ALSACE_MOSELLE
+
+    def profile_missing(self) -> list[str]:
+        """What the documents signed in the company's name still lack, in words."""
+        missing = []
+        if not self.registration_number:
+            missing.append(
+                _("le numéro SIREN") if self.country == self.Country.FR else _("le numéro RCS")
+            )
+        if not self.address:
+            missing.append(_("l'adresse du siège"))
+        if self.country == self.Country.FR and not self.department:
+            missing.append(_("le département"))
+        if not self.legal_representative:
+            missing.append(_("le représentant légal"))
+        if not self.dpo_contact:
+            missing.append(_("le DPO ou le référent données personnelles"))
+        return [str(item) for item in missing]
 
 
 class Membership(models.Model):

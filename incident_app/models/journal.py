@@ -67,6 +67,7 @@ class JournalEntry(models.Model):
         COST_RECORDED = "cost_recorded", _("Coût enregistré")
         COST_WITHDRAWN = "cost_withdrawn", _("Coût retiré")
         DOSSIER_GENERATED = "dossier_generated", _("Dossier généré")
+        DOCUMENT_GENERATED = "document_generated", _("Document généré")
         STATUS_CHANGED = "status_changed", _("Statut modifié")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="journal")

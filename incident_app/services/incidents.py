@@ -33,6 +33,7 @@ def facts_of(incident: Incident) -> IncidentFacts:
         declaration_days=incident.policy.claim_declaration_days,
         completed=completed,
         personal_data_aware_at=incident.personal_data_aware_at,
+        department=incident.company.department if incident.company.country == "FR" else "",
     )
 
 

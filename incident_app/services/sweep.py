@@ -55,6 +55,7 @@ class SweepResult:
     redispatched: int = 0
     # Filled by the documents package's housekeeping.
     dossiers_resumed: int = 0
+    documents_resumed: int = 0
     duration_ms: int = 0
     reminder_ids: list[int] = field(default_factory=list)
 

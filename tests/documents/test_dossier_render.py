@@ -140,7 +140,7 @@ def test_it_takes_over_a_rendering_abandoned_by_a_dead_worker(
 def test_it_marks_a_failed_rendering_and_keeps_no_file(
     incident, manager, sent, private_storage, monkeypatch
 ):
-    def broken(html):
+    def broken(html, **options):
         raise ValueError("the PDF engine choked")
 
     monkeypatch.setattr(dossier_service, "write_pdf", broken)
@@ -160,7 +160,7 @@ def test_it_retries_a_passing_database_failure(
 ):
     from django.db import OperationalError
 
-    def gone(html):
+    def gone(html, **options):
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(dossier_service, "write_pdf", gone)

@@ -145,6 +145,7 @@ def test_it_prints_its_labels_in_the_language_asked_for(lang, expected, other_la
         (("--tz", "Europe/Pariss"), "unknown time zone 'Europe/Pariss'"),
         (("--personal-data", "maybe"), "--personal-data must be one of yes, no, unknown"),
         (("--declaration-days", "five"), "--declaration-days must be a positive whole number"),
+        (("--department", "99"), "--department '99': expected a French department"),
     ],
 )
 def test_it_refuses_bad_input_with_a_one_line_message(change, message):
@@ -192,3 +193,24 @@ def test_it_exits_non_zero_on_an_implausible_date_without_a_traceback():
         "CommandError: --discovered: '0001-01-01T00:00' is not a plausible date "
         "(expected a year from 2000 to 2100)"
     ]
+
+
+def test_it_counts_alsace_moselle_holidays_with_department():
+    # Thursday 25 March 2027: Good Friday is a holiday in Alsace-Moselle only.
+    args = [*DOMAIN_EXAMPLE, "--json"]
+    args[args.index("--discovered") + 1] = "2027-03-25T10:00"
+
+    def declaration_due(*extra):
+        steps = json.loads(run(*args, *extra))
+        return next(s for s in steps if s["key"] == "claim_declaration")["due_at"]
+
+    assert declaration_due().startswith("2027-04-02T23:59:59")
+    assert declaration_due("--department", "67").startswith("2027-04-05T23:59:59")
+
+
+def test_it_refuses_a_department_outside_france():
+    args = list(DOMAIN_EXAMPLE)
+    args[args.index("--country") + 1] = "LU"
+    args[args.index("--tz") + 1] = "Europe/Luxembourg"
+    with pytest.raises(CommandError, match="expected a French department"):
+        run(*args, "--department", "67")

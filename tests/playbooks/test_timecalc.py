@@ -14,6 +14,9 @@ from playbooks.timecalc import (
     add_clock_hours,
     add_months,
     add_working_days,
+    holiday_name,
+    holiday_subdivision,
+    is_working_day,
     localize,
 )
 
@@ -189,3 +192,26 @@ def test_it_refuses_an_ambiguous_local_time_only_when_asked_to():
     # An hour that happens once is the same moment either way.
     plain = datetime(2026, 10, 25, 4, 30)
     assert localize(plain, PARIS, refuse_ambiguous=True) == localize(plain, PARIS)
+
+
+def test_it_skips_good_friday_in_alsace_moselle_only():
+    # Thursday 25 March 2027; Good Friday is the 26th, Easter Monday the 29th.
+    start = datetime(2027, 3, 25, 10, 0, tzinfo=PARIS)
+    metropolitan = add_working_days(start, 5, "FR", PARIS)
+    for department in ("57", "67", "68"):
+        local = add_working_days(start, 5, "FR", PARIS, department=department)
+        assert local.astimezone(PARIS).date() == date(2027, 4, 5)
+    assert metropolitan.astimezone(PARIS).date() == date(2027, 4, 2)
+    assert add_working_days(start, 5, "FR", PARIS, department="75") == metropolitan
+
+
+def test_it_skips_26_december_in_alsace_moselle():
+    assert is_working_day(date(2025, 12, 26), "FR")
+    assert not is_working_day(date(2025, 12, 26), "FR", "67")
+    assert holiday_name(date(2026, 4, 3), "FR", "57") == "Vendredi saint"
+    assert holiday_name(date(2026, 4, 3), "FR") is None
+
+
+def test_it_ignores_a_department_outside_france():
+    assert holiday_subdivision("LU", "67") is None
+    assert holiday_subdivision("FR", "68") == "6AE"

@@ -14,7 +14,18 @@ RELEASE = {
     "incident_app": "0010_evidence_withdrawn_by_label",
     "coverage": "0004_cost_withdrawal",
 }
-OUR_APPS = ("incident_app", "coverage", "documents", "broker", "insurer", "core", "riposte")
+OUR_APPS = (
+    "incident_app",
+    "coverage",
+    "documents",
+    "preparedness",
+    "broker",
+    "insurer",
+    "api",
+    "accounts",
+    "core",
+    "riposte",
+)
 
 
 def _targets(executor):

@@ -1,7 +1,11 @@
 """Print an incident's steps and deadlines, with each rule and its source.
 
     python manage.py deadlines --country FR --kind ransomware --discovered 2026-10-23T22:15 \\
-        --tz Europe/Paris --personal-data yes [--nis2] [--declaration-days 5] [--json]
+        --tz Europe/Paris --personal-data yes [--nis2] [--declaration-days 5] [--json] \\
+        [--department 67]
+
+--department names the company's French department: in Alsace-Moselle (57, 67, 68) working
+days also skip Good Friday and 26 December.
 
 A --discovered without offset is read in --tz (default: the country's zone). The labels are
 printed in --lang; bad input exits non-zero with a one-line message, in English.
@@ -50,6 +54,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--declaration-days", default="5", help="the policy's declaration delay (working days)"
         )
+        parser.add_argument(
+            "--department",
+            default="",
+            help="French department, e.g. 67 (Alsace-Moselle: 57, 67, 68)",
+        )
         parser.add_argument("--lang", default="en", help="fr or en (default en)")
         parser.add_argument("--json", action="store_true", help="print a JSON list")
 
@@ -85,6 +94,12 @@ class Command(BaseCommand):
                 f"--declaration-days must be a positive whole number, "
                 f"got {options['declaration_days']!r}"
             )
+        department = (options["department"] or "").strip().upper()
+        if department and (country != "FR" or not timecalc.is_department(department)):
+            raise CommandError(
+                f"--department {options['department']!r}: expected a French department "
+                f"(e.g. 67) with --country FR"
+            )
         playbook = load_playbook(country)
         zone = self._zone(options["tz"] or playbook.timezone)
         if not options["discovered"]:
@@ -103,6 +118,7 @@ class Command(BaseCommand):
                 nis2=options["nis2"],
                 declaration_days=declaration_days,
                 personal_data_aware_at=aware_at,
+                department=department,
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
