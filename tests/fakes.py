@@ -89,7 +89,9 @@ class FakeSmsProvider(_Server):
             wanted = parse_qs(parts.query).get("messageId", [""])[0]
             with self.lock:
                 found = [m for m in self.messages if m["messageId"] == wanted]
-            return self.reply(handler, 200, {"results": [{"messageId": m["messageId"]} for m in found]})
+            return self.reply(
+                handler, 200, {"results": [{"messageId": m["messageId"]} for m in found]}
+            )
         return self.reply(handler, 404)
 
     def counts(self) -> Counter:

@@ -32,4 +32,7 @@ def vapid_pair() -> tuple[str, str]:
 
 def device_keys() -> dict:
     """What a browser's PushSubscription.toJSON() gives as keys."""
-    return {"p256dh": _public(ec.generate_private_key(ec.SECP256R1())), "auth": b64url(os.urandom(16))}
+    return {
+        "p256dh": _public(ec.generate_private_key(ec.SECP256R1())),
+        "auth": b64url(os.urandom(16)),
+    }

@@ -78,7 +78,9 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     # What the provider (SMS) says became of the message, when it reports it.
-    provider_reference = models.CharField(_("référence chez le fournisseur"), max_length=64, blank=True)
+    provider_reference = models.CharField(
+        _("référence chez le fournisseur"), max_length=64, blank=True
+    )
     provider_status = models.CharField(_("état chez le fournisseur"), max_length=32, blank=True)
     provider_status_at = models.DateTimeField(_("état reçu le"), null=True, blank=True)
 
@@ -168,7 +170,9 @@ class PushSubscription(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
     )
-    endpoint = models.URLField(_("adresse du service de notification"), max_length=1000, unique=True)
+    endpoint = models.URLField(
+        _("adresse du service de notification"), max_length=1000, unique=True
+    )
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
     label = models.CharField(_("appareil"), max_length=200, blank=True)

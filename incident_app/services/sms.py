@@ -127,7 +127,9 @@ class InfobipBackend(BaseSmsBackend):
             "messages": [
                 {
                     "sender": settings.RIPOSTE_SMS_SENDER,
-                    "destinations": [{"to": message.to.lstrip("+"), "messageId": message.reference}],
+                    "destinations": [
+                        {"to": message.to.lstrip("+"), "messageId": message.reference}
+                    ],
                     "content": {"text": message.text},
                     **(
                         {"webhooks": {"delivery": {"url": message.status_url}}}

@@ -83,9 +83,7 @@ def service_worker(request):
         "static": settings.STATIC_URL,
         "login": reverse("login"),
     }
-    config["version"] = hashlib.sha256(
-        (json.dumps(config) + code).encode()
-    ).hexdigest()[:12]
+    config["version"] = hashlib.sha256((json.dumps(config) + code).encode()).hexdigest()[:12]
     body = f"self.RIPOSTE = {json.dumps(config)};\n{code}"
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

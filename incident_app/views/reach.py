@@ -108,7 +108,9 @@ def mobile_verify(request):
     request.session.pop(SESSION_KEY, None)
     user.mobile_verified_at = timezone.now()
     user.save(update_fields=["mobile_verified_at"])
-    messages.success(request, _("Votre numéro est vérifié : les rappels choisis viendront par SMS."))
+    messages.success(
+        request, _("Votre numéro est vérifié : les rappels choisis viendront par SMS.")
+    )
     return redirect("notification_preferences")
 
 

@@ -234,7 +234,6 @@ def test_the_command_says_which_entries_were_removed(incident, other_incident, m
 
 def test_the_dossier_says_which_entries_were_removed(eventful_incident, manager, sent):
     from documents.services import dossier as dossier_service
-
     from tests.documents.dossier_fixtures import pdf_bytes, pdf_text
 
     head = Incident.objects.get(pk=eventful_incident.pk).journal_head_seq
