@@ -66,7 +66,8 @@ def first_reflexes(company: Organisation, language: str) -> list[str]:
     return [
         step.title.get(language) or step.title.get("fr", "")
         for step in playbook.steps
-        if step.at_once and (step.kinds is None or "ransomware" in step.kinds)
+        # Whatever the facts: steps that depend on them (personal data…) wait for them.
+        if step.at_once and not step.when and (step.kinds is None or "ransomware" in step.kinds)
     ]
 
 

@@ -98,4 +98,3 @@ def test_it_works_offline_from_the_last_copy(
     screenshot(page, "phone-4-offline-form")
 
     context.set_offline(False)
-
