@@ -9,7 +9,9 @@ only the caller that changed the row sends. A duplicated or retried task finds t
 does nothing. What the claim cannot cover is a worker killed after the message left but
 before ``delivered_at`` was written; the sweep releases such claims after a lease longer than
 the task's time limit and sends again, with the same ``Message-ID``, so a reminder is never
-lost and, in that narrow window only, arrives twice as one recognisable message.
+lost and, in that narrow window only, arrives twice as one recognisable message. An SMS
+closes that window: before sending again, it asks the provider whether our reference already
+left (``SmsChannel``). A push sent again keeps its topic and tag: the phone shows it once.
 """
 
 import json
@@ -127,12 +129,13 @@ def sms_reference(notification: Notification) -> str:
     return f"riposte-{notification.pk}"
 
 
+SMS_STATUS_SALT = "incident_app.sms-status"
+
+
 def sms_status_url(notification: Notification) -> str:
+    """Where the provider reports delivery: signed for this notification and no other."""
     token = signing.Signer(salt=SMS_STATUS_SALT).sign(str(notification.pk))
     return settings.SITE_URL + reverse("sms_status", kwargs={"token": token})
-
-
-SMS_STATUS_SALT = "incident_app.sms-status"
 
 
 class SmsChannel(Channel):
@@ -157,6 +160,9 @@ class SmsChannel(Channel):
             # An earlier attempt reached the provider but died before saying so.
             return {"provider_reference": reference}
         user = notification.user
+        if not user.verified_mobile:
+            # The number was removed or changed (not yet verified) since the reminder fired.
+            return {"provider_status": "no_number"}
         with translation.override(user.language or settings.LANGUAGE_CODE):
             context = message_context(notification.reminder, user)
             text = " ".join(render_to_string("sms/reminder.txt", context).split())

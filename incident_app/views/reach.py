@@ -2,7 +2,7 @@
 
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django import forms
@@ -27,6 +27,8 @@ from ..services import notify, sms
 # A code typed back within this time proves the number is the person's.
 CODE_VALIDITY = timedelta(minutes=15)
 CODE_ATTEMPTS = 5
+# SMS cost money: one code a minute at most.
+CODE_INTERVAL = timedelta(minutes=1)
 SESSION_KEY = "mobile_verification"
 
 
@@ -48,7 +50,7 @@ class CodeForm(forms.Form):
 
 
 def _digest(code: str) -> str:
-    return salted_hmac("incident_app.mobile-code", code).hexdigest()
+    return salted_hmac("incident_app.mobile-code", code, algorithm="sha256").hexdigest()
 
 
 @login_required
@@ -60,6 +62,12 @@ def mobile_start(request):
         for error in form.errors.get("mobile", []):
             messages.error(request, error)
         return redirect("notification_preferences")
+    previous = request.session.get(SESSION_KEY) or {}
+    if "sent_at" in previous and (
+        timezone.now() - datetime.fromisoformat(previous["sent_at"]) < CODE_INTERVAL
+    ):
+        messages.error(request, _("Un code vient déjà de partir : attendez une minute."))
+        return redirect("notification_preferences")
     user = request.user
     user.mobile = form.cleaned_data["mobile"]
     user.mobile_verified_at = None
@@ -69,15 +77,21 @@ def mobile_start(request):
         "digest": _digest(code),
         "mobile": user.mobile.as_e164,
         "until": (timezone.now() + CODE_VALIDITY).isoformat(),
+        "sent_at": timezone.now().isoformat(),
         "attempts": 0,
     }
-    sms.backend().send(
-        sms.SmsMessage(
-            to=user.mobile.as_e164,
-            text=_("Riposte : votre code de vérification est %(code)s.") % {"code": code},
-            reference=f"riposte-verify-{user.pk}-{secrets.token_hex(4)}",
+    try:
+        sms.backend().send(
+            sms.SmsMessage(
+                to=user.mobile.as_e164,
+                text=_("Riposte : votre code de vérification est %(code)s.") % {"code": code},
+                reference=f"riposte-verify-{user.pk}-{secrets.token_hex(4)}",
+            )
         )
-    )
+    except (sms.SmsError, OSError):
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, _("Le SMS n’a pas pu partir. Vérifiez le numéro et réessayez."))
+        return redirect("notification_preferences")
     messages.success(request, _("Un code vient d’être envoyé par SMS à ce numéro."))
     return redirect("notification_preferences")
 
@@ -92,7 +106,7 @@ def mobile_verify(request):
         not pending
         or not user.mobile
         or pending["mobile"] != user.mobile.as_e164
-        or timezone.datetime.fromisoformat(pending["until"]) < timezone.now()
+        or datetime.fromisoformat(pending["until"]) < timezone.now()
         or pending["attempts"] >= CODE_ATTEMPTS
     ):
         request.session.pop(SESSION_KEY, None)

@@ -1,9 +1,11 @@
 """A person's mobile number: saved, proved by a code sent to it, removed."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from incident_app.services.sms import MemoryBackend
 
@@ -19,6 +21,14 @@ def outbox(settings):
 
 def code_in(outbox) -> str:
     return re.search(r"\b(\d{6})\b", outbox[-1].text).group(1)
+
+
+def a_minute_later(client):
+    session = client.session
+    pending = session["mobile_verification"]
+    pending["sent_at"] = (timezone.now() - timedelta(minutes=2)).isoformat()
+    session["mobile_verification"] = pending
+    session.save()
 
 
 def test_it_verifies_a_number_with_the_code_sent_to_it(client_for, manager, outbox):
@@ -94,3 +104,24 @@ def test_it_saves_the_sms_and_push_choices(client_for, manager):
     preference = ReminderPreference.objects.get(user=manager)
     assert preference.sms_offsets == [1440, 0]
     assert preference.muted_push_offsets == [60, 1440]
+
+
+def test_it_sends_one_code_a_minute_at_most(client_for, manager, outbox):
+    client = client_for(manager)
+    client.post(reverse("mobile_start"), {"mobile": "0612345678"})
+    response = client.post(reverse("mobile_start"), {"mobile": "0612345678"}, follow=True)
+    assert "attendez une minute" in response.content.decode()
+    assert len(outbox) == 1
+    a_minute_later(client)
+    client.post(reverse("mobile_start"), {"mobile": "0612345678"})
+    assert len(outbox) == 2
+
+
+def test_it_says_so_when_the_provider_refuses(client_for, manager, settings):
+    settings.RIPOSTE_SMS_BACKEND = "incident_app.services.sms.InfobipBackend"
+    settings.INFOBIP_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
+    response = client_for(manager).post(
+        reverse("mobile_start"), {"mobile": "0612345678"}, follow=True
+    )
+    assert "Le SMS n’a pas pu partir" in response.content.decode()
+    assert "mobile_verification" not in response.wsgi_request.session

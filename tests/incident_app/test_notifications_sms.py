@@ -184,3 +184,17 @@ def test_it_texts_a_member_of_another_company_nothing(provider, incident, other_
     step.save()
     run_sweep()
     assert not Notification.objects.filter(channel="sms", user=stranger).exists()
+
+
+def test_it_texts_nothing_when_the_number_went_since_the_reminder(provider, incident, manager):
+    verify(manager)
+    due_in_one_hour(incident)
+    run_sweep()
+    manager.mobile = "+33699999999"
+    manager.mobile_verified_at = None
+    manager.save()
+    sms = Notification.objects.get(user=manager, channel="sms")
+    assert notify.deliver(sms.pk) is True
+    assert provider.messages == []
+    sms.refresh_from_db()
+    assert sms.provider_status == "no_number"
