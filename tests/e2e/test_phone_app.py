@@ -19,7 +19,6 @@ def test_it_puts_the_hotline_inside_the_first_screen_after_declaring(
     page.get_by_role("link", name="Déclarer une attaque").click()
     # The declaration form: about two screens, the kinds' explanations one tap away.
     form_height = page.evaluate("document.documentElement.scrollHeight")
-    screenshot(page, "phone-0-declare-measure")
     assert form_height <= 2.2 * PHONE["height"], form_height
     explanation = page.get_by_text("Des fichiers sont chiffrés ou illisibles", exact=False).first
     expect(explanation).to_be_hidden()
@@ -36,7 +35,6 @@ def test_it_puts_the_hotline_inside_the_first_screen_after_declaring(
     box = hotline.bounding_box()
     screenshot(page, "phone-2-hotline-first")
     assert box["y"] + box["height"] <= PHONE["height"], box
-    screenshot(page, "phone-2-hotline-first")
 
 
 def test_it_works_offline_from_the_last_copy(
@@ -59,11 +57,9 @@ def test_it_works_offline_from_the_last_copy(
     assert worker.ok and worker.headers["service-worker-allowed"] == "/"
 
     # The worker takes charge, and the card and the incident are read once online.
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
-        " || (location.reload(), false)",
-        timeout=15_000,
-    )
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    # It claims the open pages as soon as it is active.
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
     page.goto(f"{live_server.url}/carte-reflexe/")
     page.goto(f"{live_server.url}/incidents/{incident.reference}/")
     expect(page.locator("#step-panel")).to_be_visible()
