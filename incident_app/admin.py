@@ -11,6 +11,7 @@ from .models import (
     Membership,
     Notification,
     Organisation,
+    PushSubscription,
     Reminder,
     Step,
     SweepRun,
@@ -40,6 +41,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name", "language")}),
+        (_("SMS"), {"fields": ("mobile", "mobile_verified_at")}),
         (_("Droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -92,9 +94,29 @@ class ReminderAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "user", "channel", "created_at", "delivered_at", "lag", "attempts"]
-    list_filter = ["channel"]
+    list_display = [
+        "subject",
+        "user",
+        "channel",
+        "created_at",
+        "delivered_at",
+        "lag",
+        "attempts",
+        "provider_status",
+    ]
+    list_filter = ["channel", "provider_status"]
     search_fields = ["incident__reference", "user__email", "subject"]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(ReadOnlyAdmin):
+    """Devices are added by their owners from the app; staff may only look, or remove one."""
+
+    list_display = ["user", "label", "created_at", "last_sent_at"]
+    search_fields = ["user__email", "label"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_staff
 
 
 @admin.register(SweepRun)

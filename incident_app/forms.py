@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.language import reader_language
-from playbooks import timecalc
+from playbooks import keys, timecalc
 from playbooks.kinds import KINDS
 from playbooks.timecalc import FIRST_YEAR, LAST_YEAR
 
@@ -229,6 +229,10 @@ class DeclareForm(forms.Form):
         return cleaned
 
 
+# Steps done by a phone call, where the name of the person reached is worth keeping.
+CALL_STEPS = frozenset({"hotline", "bank_recall", "operator_block", "contact_host"})
+
+
 class StepCompleteForm(forms.Form):
     done_at = forms.Field(required=False)  # replaced in __init__
     proof_reference = forms.CharField(label=_("Référence"), max_length=200, required=False)
@@ -237,7 +241,6 @@ class StepCompleteForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Par exemple le commissariat, le nom de la personne jointe."),
     )
     files = MultipleFileField(label=_("Fichiers de preuve (facultatif)"), required=False)
 
@@ -251,6 +254,13 @@ class StepCompleteForm(forms.Form):
         )
         if step is not None and step.text("proof_label", lang):
             self.fields["proof_reference"].label = step.text("proof_label", lang)
+        # An example only where it fits: the police station means nothing for isolating PCs.
+        if step is not None and step.key == keys.COMPLAINT:
+            self.fields["proof_details"].help_text = _(
+                "Par exemple le commissariat, le nom de la personne jointe."
+            )
+        elif step is not None and step.key in CALL_STEPS:
+            self.fields["proof_details"].help_text = _("Par exemple le nom de la personne jointe.")
 
 
 class NotApplicableForm(forms.Form):

@@ -36,8 +36,9 @@ def sweep() -> dict:
     # claim in notify.deliver makes the second run a no-op if the first had sent.
     acks_late=True,
     reject_on_worker_lost=True,
-    # Expected: the mail server is down or refuses for a while.
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    # Expected: the mail server, the SMS provider or a push service is down for a while.
+    # (requests, used for SMS and push, raises OSError subclasses.)
+    autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=10,
     retry_backoff_max=600,
     retry_jitter=True,

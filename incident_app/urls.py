@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from .views import (
     account,
+    app,
     calendar,
     crisis,
     declare,
@@ -11,6 +12,7 @@ from .views import (
     home,
     incident,
     notifications,
+    reach,
     status,
 )
 
@@ -70,4 +72,14 @@ urlpatterns = [
     path("calendrier/", calendar.calendar_settings, name="calendar"),
     path("calendrier/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("i18n/setlang/", account.set_language, name="set_language"),
+    # Reaching people away from the office: SMS, the installed app and its notifications.
+    path("compte/mobile/", reach.mobile_start, name="mobile_start"),
+    path("compte/mobile/verifier/", reach.mobile_verify, name="mobile_verify"),
+    path("compte/mobile/retirer/", reach.mobile_remove, name="mobile_remove"),
+    path("notifications/appareils/", reach.push_subscribe, name="push_subscribe"),
+    path("notifications/appareils/retirer/", reach.push_unsubscribe, name="push_unsubscribe"),
+    path("sms/etat/<str:token>/", reach.sms_status, name="sms_status"),
+    path("manifest.webmanifest", app.manifest, name="app_manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("carte-reflexe/", app.reflex_card_page, name="reflex_card"),
 ]

@@ -395,3 +395,33 @@ RIPOSTE_WEBHOOK_MAX_ATTEMPTS = env_int("RIPOSTE_WEBHOOK_MAX_ATTEMPTS", 8)
 RIPOSTE_WEBHOOK_ALLOW_INTERNAL = env_bool("RIPOSTE_WEBHOOK_ALLOW_INTERNAL", False)
 if PRODUCTION and RIPOSTE_WEBHOOK_ALLOW_INTERNAL:
     raise ImproperlyConfigured("RIPOSTE_WEBHOOK_ALLOW_INTERNAL must be off in production.")
+# Reminders by SMS: "console" (development), "file" (RIPOSTE_SMS_FILE_PATH, one JSON line per
+# message), "memory" (tests), "infobip" (INFOBIP_BASE_URL, INFOBIP_API_KEY), or a class path.
+_SMS_BACKENDS = {
+    name: f"incident_app.services.sms.{cls}"
+    for name, cls in {
+        "console": "ConsoleBackend",
+        "file": "FileBackend",
+        "memory": "MemoryBackend",
+        "infobip": "InfobipBackend",
+    }.items()
+}
+RIPOSTE_SMS_BACKEND = env_str("RIPOSTE_SMS_BACKEND", "console")
+RIPOSTE_SMS_BACKEND = _SMS_BACKENDS.get(RIPOSTE_SMS_BACKEND, RIPOSTE_SMS_BACKEND)
+RIPOSTE_SMS_FILE_PATH = env_str("RIPOSTE_SMS_FILE_PATH", str(VAR_DIR / "sms" / "messages.jsonl"))
+RIPOSTE_SMS_SENDER = env_str("RIPOSTE_SMS_SENDER", "Riposte")
+INFOBIP_BASE_URL = env_str("INFOBIP_BASE_URL", "https://api.infobip.com")
+INFOBIP_API_KEY = env_str("INFOBIP_API_KEY", "")
+if RIPOSTE_SMS_BACKEND.endswith("InfobipBackend") and not INFOBIP_API_KEY:
+    raise ImproperlyConfigured("RIPOSTE_SMS_BACKEND=infobip needs INFOBIP_API_KEY.")
+
+# Web Push to the installed app (VAPID). Without keys the app still installs and works
+# offline; it only does not offer notifications. Generate a pair with `vapid --gen`.
+RIPOSTE_VAPID_PUBLIC_KEY = env_str("RIPOSTE_VAPID_PUBLIC_KEY", "")
+RIPOSTE_VAPID_PRIVATE_KEY = env_str("RIPOSTE_VAPID_PRIVATE_KEY", "")
+RIPOSTE_VAPID_SUBJECT = env_str("RIPOSTE_VAPID_SUBJECT", "mailto:riposte@localhost")
+# The push services of the browsers a device may subscribe with (the worker posts there).
+RIPOSTE_PUSH_SERVICE_HOSTS = env_list(
+    "RIPOSTE_PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.apple.com,push.services.mozilla.com,notify.windows.com",
+)

@@ -2,9 +2,17 @@ from .accounts import Membership, Organisation, User
 from .evidence import Evidence
 from .incidents import Incident, Step
 from .journal import JournalEntry, JournalIsAppendOnly, journal_language, verify_chain
-from .reminders import Notification, Reminder, ReminderPreference, SweepRun
+from .reminders import (
+    DEFAULT_SMS_OFFSETS,
+    Notification,
+    PushSubscription,
+    Reminder,
+    ReminderPreference,
+    SweepRun,
+)
 
 __all__ = [
+    "DEFAULT_SMS_OFFSETS",
     "Evidence",
     "Incident",
     "JournalEntry",
@@ -12,6 +20,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Organisation",
+    "PushSubscription",
     "Reminder",
     "ReminderPreference",
     "Step",

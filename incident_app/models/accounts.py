@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class UserManager(BaseUserManager):
@@ -50,6 +51,10 @@ class User(AbstractUser):
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # Raised by "sign out everywhere": every session signed in before no longer matches.
     sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Reminders by SMS go only to a number its owner proved by typing back a code sent to it:
+    # a mistyped number would send a stranger the company's incident.
+    mobile = PhoneNumberField(_("téléphone mobile"), blank=True)
+    mobile_verified_at = models.DateTimeField(_("mobile vérifié le"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -88,6 +93,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def verified_mobile(self):
+        """The mobile number SMS may be sent to, or None while it is not verified."""
+        return self.mobile if self.mobile and self.mobile_verified_at else None
 
     @cached_property
     def current_memberships(self) -> list:

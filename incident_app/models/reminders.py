@@ -68,6 +68,8 @@ class Notification(models.Model):
     class Channel(models.TextChoices):
         IN_APP = "in_app", _("Dans l'application")
         EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        PUSH = "push", _("Notification sur le téléphone")
 
     reminder = models.ForeignKey(
         Reminder, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
@@ -92,6 +94,12 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # What the provider (SMS) says became of the message, when it reports it.
+    provider_reference = models.CharField(
+        _("référence chez le fournisseur"), max_length=64, blank=True
+    )
+    provider_status = models.CharField(_("état chez le fournisseur"), max_length=32, blank=True)
+    provider_status_at = models.DateTimeField(_("état reçu le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -122,6 +130,14 @@ class Notification(models.Model):
         return f"{self.channel} → {self.user}: {self.subject}"
 
 
+# Without a saved preference: SMS for the last hour and the overdue notice.
+DEFAULT_SMS_OFFSETS = (60, 0)
+
+
+def default_sms_offsets() -> list[int]:
+    return list(DEFAULT_SMS_OFFSETS)
+
+
 class ReminderPreference(models.Model):
     """What a user chose to receive by e-mail; in-app notifications always appear.
 
@@ -135,6 +151,14 @@ class ReminderPreference(models.Model):
     muted_email_offsets = models.JSONField(
         _("rappels sans e-mail (minutes avant l'échéance)"), default=list, blank=True
     )
+    # SMS cost money and wake people up: only the reminders chosen here, by default the last
+    # hour and the overdue notice. Push follows the installed app's own opt-in per device.
+    sms_offsets = models.JSONField(
+        _("rappels par SMS (minutes avant l'échéance)"), default=default_sms_offsets, blank=True
+    )
+    muted_push_offsets = models.JSONField(
+        _("rappels sans notification sur le téléphone"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("préférence de rappel")
@@ -145,6 +169,43 @@ class ReminderPreference(models.Model):
 
     def wants_email(self, offset_minutes: int) -> bool:
         return offset_minutes == 0 or offset_minutes not in self.muted_email_offsets
+
+    def wants_sms(self, offset_minutes: int) -> bool:
+        return offset_minutes in self.sms_offsets
+
+    def wants_push(self, offset_minutes: int) -> bool:
+        return offset_minutes == 0 or offset_minutes not in self.muted_push_offsets
+
+
+class PushSubscription(models.Model):
+    """One installed app (a browser on a phone) that agreed to receive notifications.
+
+    Dropped when the push service says it is gone (HTTP 404 or 410): the person uninstalled
+    the app or revoked the permission.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(
+        _("adresse du service de notification"), max_length=1000, unique=True
+    )
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    label = models.CharField(_("appareil"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("dernier envoi le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appareil abonné")
+        verbose_name_plural = _("appareils abonnés")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} — {self.label or self.endpoint[:40]}"
+
+    def as_webpush(self) -> dict:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
 class SweepRun(models.Model):

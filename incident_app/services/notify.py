@@ -9,15 +9,19 @@ only the caller that changed the row sends. A duplicated or retried task finds t
 does nothing. What the claim cannot cover is a worker killed after the message left but
 before ``delivered_at`` was written; the sweep releases such claims after a lease longer than
 the task's time limit and sends again, with the same ``Message-ID``, so a reminder is never
-lost and, in that narrow window only, arrives twice as one recognisable message.
+lost and, in that narrow window only, arrives twice as one recognisable message. An SMS
+closes that window: before sending again, it asks the provider whether our reference already
+left (``SmsChannel``). A push sent again keeps its topic and tag: the phone shows it once.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -28,7 +32,16 @@ from django.utils.translation import ngettext
 
 from core.language import reader_language
 
-from ..models import Membership, Notification, Reminder, ReminderPreference, User
+from ..models import (
+    DEFAULT_SMS_OFFSETS,
+    Membership,
+    Notification,
+    PushSubscription,
+    Reminder,
+    ReminderPreference,
+    User,
+)
+from . import sms
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +59,8 @@ class Channel:
     def wants(self, user: User, reminder: Reminder) -> bool:
         return True
 
-    def send(self, notification: Notification) -> None:
+    def send(self, notification: Notification) -> dict | None:
+        """Send; may return fields of the notification to record with its delivery."""
         raise NotImplementedError
 
 
@@ -97,6 +111,143 @@ def _mail_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "riposte"
 
 
+def _preference(user: User) -> ReminderPreference | None:
+    try:
+        # Usually loaded with the user (select_related) by the sweep's Audience.
+        return user.reminder_preference
+    except ReminderPreference.DoesNotExist:
+        return None
+
+
+def _in_company(user: User, company_id: int) -> bool:
+    return any(
+        m.organisation_id == company_id and m.role in Membership.COMPANY_ROLES
+        for m in user.current_memberships
+    )
+
+
+def sms_reference(notification: Notification) -> str:
+    """Ours, the same at every attempt: the provider's message ID, checked before a resend."""
+    return f"riposte-{notification.pk}"
+
+
+SMS_STATUS_SALT = "incident_app.sms-status"
+
+
+def sms_status_url(notification: Notification) -> str:
+    """Where the provider reports delivery: signed for this notification and no other."""
+    token = signing.Signer(salt=SMS_STATUS_SALT).sign(str(notification.pk))
+    return settings.SITE_URL + reverse("sms_status", kwargs={"token": token})
+
+
+class SmsChannel(Channel):
+    """A short text to the verified mobile of the company's people (the crisis cell and
+    the manager), for the reminders each of them chose; a broker is reached by e-mail."""
+
+    code = Notification.Channel.SMS
+
+    def wants(self, user: User, reminder: Reminder) -> bool:
+        if not user.verified_mobile:
+            return False
+        preference = _preference(user)
+        offsets = preference.sms_offsets if preference else DEFAULT_SMS_OFFSETS
+        if reminder.offset_minutes not in offsets:
+            return False
+        return _in_company(user, reminder.step.incident.company_id)
+
+    def send(self, notification: Notification) -> dict | None:
+        backend = sms.backend()
+        reference = sms_reference(notification)
+        if notification.attempts > 1 and backend.was_sent(reference):
+            # An earlier attempt reached the provider but died before saying so.
+            return {"provider_reference": reference}
+        user = notification.user
+        if not user.verified_mobile:
+            # The number was removed or changed (not yet verified) since the reminder fired.
+            return {"provider_status": "no_number"}
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = message_context(notification.reminder, user)
+            text = " ".join(render_to_string("sms/reminder.txt", context).split())
+        provider_reference = backend.send(
+            sms.SmsMessage(
+                to=str(user.mobile),
+                text=text,
+                reference=reference,
+                status_url=sms_status_url(notification),
+            )
+        )
+        return {"provider_reference": provider_reference[:64]}
+
+
+def vapid_key():
+    """The server's VAPID key, from PEM (several lines) or one line of base64url DER."""
+    from py_vapid import Vapid
+
+    key = settings.RIPOSTE_VAPID_PRIVATE_KEY.strip()
+    if "-----BEGIN" in key:
+        return Vapid.from_pem(key.encode())
+    return Vapid.from_string(private_key=key)
+
+
+class PushChannel(Channel):
+    """A notification on each device where the person installed the app and said yes.
+
+    A resend after a crash carries the same ``Topic`` (the push service keeps one pending
+    message per topic) and the same ``tag`` (the phone shows one notification per tag), so
+    the person sees it once. A device the push service reports gone is forgotten.
+    """
+
+    code = Notification.Channel.PUSH
+
+    def wants(self, user: User, reminder: Reminder) -> bool:
+        if not settings.RIPOSTE_VAPID_PRIVATE_KEY:
+            return False
+        if not _in_company(user, reminder.step.incident.company_id):
+            return False
+        preference = _preference(user)
+        if preference and not preference.wants_push(reminder.offset_minutes):
+            return False
+        return bool(user.push_subscriptions.all())
+
+    def send(self, notification: Notification) -> dict | None:
+        from pywebpush import WebPushException, webpush
+
+        user = notification.user
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            context = message_context(notification.reminder, user)
+            title = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
+        payload = json.dumps(
+            {
+                "title": title,
+                "body": notification.body,
+                "url": incident_path(notification.incident),
+                "tag": f"riposte-notification-{notification.pk}",
+            }
+        )
+        sent = 0
+        for device in PushSubscription.objects.filter(user=user):
+            try:
+                webpush(
+                    device.as_webpush(),
+                    data=payload,
+                    vapid_private_key=vapid_key(),
+                    vapid_claims={"sub": settings.RIPOSTE_VAPID_SUBJECT},
+                    ttl=24 * 3600,
+                    headers={"Topic": f"n{notification.pk}", "Urgency": "high"},
+                    timeout=10,
+                )
+            except WebPushException as exc:
+                status = getattr(exc.response, "status_code", None)
+                if status in (404, 410):
+                    logger.info("Push device %s is gone, dropped", device.pk)
+                    device.delete()
+                    continue
+                raise ConnectionError(str(exc)) from exc
+            sent += 1
+            PushSubscription.objects.filter(pk=device.pk).update(last_sent_at=timezone.now())
+        return {"provider_status": "sent" if sent else "no_device"}
+
+
 CHANNELS: dict[str, Channel] = {}
 
 
@@ -107,6 +258,8 @@ def register(channel: Channel) -> Channel:
 
 register(InAppChannel())
 register(EmailChannel())
+register(SmsChannel())
+register(PushChannel())
 
 
 def channels() -> list[Channel]:
@@ -129,6 +282,7 @@ class Audience:
                     memberships__role=role,
                 )
                 .select_related("reminder_preference")
+                .prefetch_related("memberships", "push_subscriptions")
                 .order_by("pk")
             )
         return self._members[key]
@@ -293,7 +447,7 @@ def deliver(pk: int, now=None) -> bool:
     try:
         if channel is None:
             raise LookupError(f"No channel {notification.channel!r}")
-        channel.send(notification)
+        recorded = channel.send(notification) or {}
     except Exception as exc:
         # Release the claim so a retry may send; nothing left the building.
         Notification.objects.filter(pk=pk).update(claimed_at=None, last_error=repr(exc)[:2000])
@@ -301,7 +455,10 @@ def deliver(pk: int, now=None) -> bool:
     delivered_at = timezone.now()
     due = notification.reminder.fire_at if notification.reminder else notification.created_at
     Notification.objects.filter(pk=pk).update(
-        delivered_at=delivered_at, lag=max(delivered_at - due, timedelta(0)), last_error=""
+        delivered_at=delivered_at,
+        lag=max(delivered_at - due, timedelta(0)),
+        last_error="",
+        **recorded,
     )
     return True
 

@@ -1,6 +1,7 @@
-"""In-app notifications: the bell, the list, marking read, and e-mail preferences."""
+"""In-app notifications: the bell, the list, marking read, and how each reminder comes."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ..models import Notification, ReminderPreference
 from ..services import notify, reminders
 from ..services.bell import counts_changed, in_app, unread_count
+from . import reach
 
 LIST_LIMIT = 100
 
@@ -80,13 +82,28 @@ class PreferenceForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    sms = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Rappels reçus par SMS"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    push = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Rappels reçus en notification sur vos appareils"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].choices = [
+        before = [
             (offset, _("%(offset)s avant l'échéance") % {"offset": label})
             for offset, label in reminders.kinds()
         ]
+        self.fields["email"].choices = before
+        self.fields["push"].choices = before
+        self.fields["sms"].choices = [*before, (0, _("À l'échéance dépassée"))]
 
 
 @login_required
@@ -98,11 +115,36 @@ def notification_preferences(request):
         if form.is_valid():
             chosen = set(form.cleaned_data["email"])
             preference.muted_email_offsets = sorted(set(offsets) - chosen)
-            preference.save(update_fields=["muted_email_offsets"])
+            preference.muted_push_offsets = sorted(set(offsets) - set(form.cleaned_data["push"]))
+            preference.sms_offsets = sorted(set(form.cleaned_data["sms"]), reverse=True)
+            preference.save(
+                update_fields=["muted_email_offsets", "muted_push_offsets", "sms_offsets"]
+            )
             messages.success(request, _("Vos préférences de rappel sont enregistrées."))
             return redirect("notification_preferences")
     else:
         form = PreferenceForm(
-            initial={"email": [o for o in offsets if o not in preference.muted_email_offsets]}
+            initial={
+                "email": [o for o in offsets if o not in preference.muted_email_offsets],
+                "push": [o for o in offsets if o not in preference.muted_push_offsets],
+                "sms": preference.sms_offsets,
+            }
         )
-    return render(request, "incident_app/notifications/preferences.html", {"form": form})
+    user = request.user
+    pending = request.session.get(reach.SESSION_KEY)
+    return render(
+        request,
+        "incident_app/notifications/preferences.html",
+        {
+            "form": form,
+            "mobile_form": reach.MobileForm(
+                initial={"mobile": user.mobile} if user.mobile else None
+            ),
+            "code_form": reach.CodeForm(),
+            "code_pending": bool(
+                pending and user.mobile and pending.get("mobile") == user.mobile.as_e164
+            ),
+            "vapid_public_key": settings.RIPOSTE_VAPID_PUBLIC_KEY,
+            "devices": user.push_subscriptions.all(),
+        },
+    )

@@ -78,3 +78,11 @@ def test_it_warns_beside_the_estimate_when_a_condition_was_missed(
     total = html.split('id="total-title"')[1].split("</section>")[0]
     assert warning in total
     assert "Plainte déposée dans les 72 h" in total
+
+
+def test_it_offers_to_add_a_cost_at_the_top_of_the_page(client_for, incident, manager, auditor):
+    text = client_for(manager).get(_url(incident)).text
+    link = '<a class="button primary" href="#costs">'
+    assert link in text and text.index(link) < text.index('id="coverage"')
+    assert 'id="costs"' in text
+    assert link not in client_for(auditor).get(_url(incident)).text

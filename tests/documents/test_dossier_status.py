@@ -82,3 +82,13 @@ def test_it_answers_404_to_others(request, client_for, pending, who):
     client = client_for(request.getfixturevalue(who))
     assert client.get(url(pending), HTTP_HX_REQUEST="true").status_code == 404
     assert client.get(url(pending)).status_code == 404
+
+
+def test_it_takes_away_the_being_prepared_message_once_ready(client_for, manager, ready_dossier):
+    response = client_for(manager).get(url(ready_dossier), HTTP_HX_REQUEST="true")
+    assert '<div id="messages" hx-swap-oob="true" hidden></div>' in response.text
+
+
+def test_it_keeps_the_message_while_it_renders(client_for, manager, pending):
+    response = client_for(manager).get(url(pending), HTTP_HX_REQUEST="true")
+    assert 'id="messages"' not in response.text

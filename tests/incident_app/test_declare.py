@@ -67,7 +67,7 @@ def test_it_opens_the_incident_and_shows_the_hotline_first(client_for, manager, 
     assert incident.journal.filter(kind=JournalEntry.Kind.DECLARED).count() == 1
 
     page = client.get(response.url).text
-    assert '<a class="button huge primary" href="tel:+33180401234">' in page
+    assert '<a class="button huge primary hotline-call" href="tel:+33180401234">' in page
     assert "01 80 40 12 34" in page
     assert "n’est pas encore déclarer le sinistre" in page
     # The hotline button comes before anything else in the page body.

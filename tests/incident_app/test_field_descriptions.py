@@ -41,7 +41,13 @@ def test_it_points_a_step_field_at_its_help(client_for, manager, incident):
     response = client_for(manager).get(reverse("step_detail", args=[incident.reference, "isolate"]))
     described = descriptions(response)
     assert ("id_done_at", ["id_done_at_helptext"]) in described
-    assert ("id_proof_details", ["id_proof_details_helptext"]) in described
+    # Isolating PCs has no police station to name: no example there.
+    assert "id_proof_details_helptext" not in response.text
+    response = client_for(manager).get(
+        reverse("step_detail", args=[incident.reference, "complaint"])
+    )
+    assert ("id_proof_details", ["id_proof_details_helptext"]) in descriptions(response)
+    assert "Par exemple le commissariat" in response.text
 
 
 def test_it_points_a_refused_step_field_at_its_error(client_for, manager, incident):

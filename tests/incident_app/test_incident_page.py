@@ -294,3 +294,29 @@ def test_it_does_not_call_a_step_late_at_its_exact_due_moment(
     monkeypatch.setattr(timezone, "now", lambda: due + timedelta(seconds=1))
     response = page(client, incident, step="complaint")
     assert 'class="countdown late"' in response.text
+
+
+def test_it_shows_the_hotline_once_while_it_is_to_call(client_for, manager, incident):
+    text = page(client_for(manager), incident).text
+    # The big button, not also the header's line: the first screen of a phone is short.
+    assert text.count(f'href="{incident.policy.hotline_tel_uri}"') == 1
+    assert "hotline-call" in text
+
+
+def test_it_offers_the_broker_no_call_to_the_company_s_assistance(client_for, broker, incident):
+    for done in (False, True):
+        if done:
+            complete_step(incident.steps.get(key="hotline"), user=incident.declared_by)
+        text = page(client_for(broker), incident).text
+        assert incident.policy.hotline_tel_uri not in text
+        assert "Appeler l’assistance" not in text
+
+
+def test_it_says_at_once_only_of_steps_still_to_do(client_for, manager, incident):
+    complete_step(incident.steps.get(key="hotline"), user=manager)
+    text = page(client_for(manager), incident).text
+    items = re.findall(r'<li class="step-item state-(\w+)[^"]*">(.*?)</li>', text, re.S)
+    done = [body for state, body in items if state == "done"]
+    todo_at_once = [body for state, body in items if state == "todo" and "isolate" in body]
+    assert done and all("tout de suite" not in body for body in done)
+    assert todo_at_once and "tout de suite" in todo_at_once[0]
