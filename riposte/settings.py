@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "phonenumber_field",
+    "django_filters",
     "riposte",
     "broker",
     "insurer",

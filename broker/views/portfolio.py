@@ -1,0 +1,78 @@
+"""The broker's portfolio page: one address for the page and, through htmx, its results."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from ..portfolio import PortfolioFilter, broker_orgs, overdue_counts, portfolio
+
+PER_PAGE = 25
+# A deadline closer than this shows as urgent.
+SOON = timedelta(hours=24)
+
+
+def _page(request, queryset):
+    """The asked page and a notice: a page that does not exist says so and shows the
+    nearest one."""
+    paginator = Paginator(queryset, PER_PAGE)
+    number = request.GET.get("page") or 1
+    try:
+        return paginator.page(number), ""
+    except PageNotAnInteger:
+        return paginator.page(1), _("Ce numéro de page n'est pas valable : voici la première.")
+    except EmptyPage:
+        notice = _("La page %(n)s n'existe pas : voici la dernière.") % {"n": number}
+        return paginator.page(paginator.num_pages), notice
+
+
+@login_required
+def broker_home(request):
+    if not broker_orgs(request.user):
+        raise Http404
+    now = timezone.now()
+    incidents = (
+        portfolio(request.user)
+        .select_related("company", "claim_summary")
+        .defer("playbook_snapshot", "description")
+    )
+    filters = PortfolioFilter(request.GET or None, queryset=incidents, user=request.user, now=now)
+    # An unknown value shows nothing rather than everything: no surprise in a shared link.
+    invalid = filters.is_bound and not filters.is_valid()
+    results = incidents.none() if invalid else filters.qs
+    page, notice = _page(request, results)
+    rows = list(page.object_list)
+    late = overdue_counts([incident.pk for incident in rows], now)
+    for incident in rows:
+        incident.overdue_steps = late.get(incident.pk, 0)
+        incident.summary = getattr(incident, "claim_summary", None)
+        due = incident.summary.next_due_at if incident.summary else None
+        incident.next_due_at = due
+        incident.urgency = (
+            "" if due is None else "late" if due <= now else "soon" if due - now < SOON else "ok"
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "notice": notice,
+        "rows": rows,
+        "now": now,
+        "query": query.urlencode(),
+        "unsorted": unsorted.urlencode(),
+        "sort": request.GET.get("sort", ""),
+    }
+    template = "broker/home.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
