@@ -41,9 +41,10 @@ def broker_home(request):
         .select_related("company", "claim_summary")
         .defer("playbook_snapshot", "description")
     )
-    filters = PortfolioFilter(request.GET or None, queryset=incidents, user=request.user, now=now)
+    # Always bound, even to nothing: the default order is the filter set's too.
+    filters = PortfolioFilter(request.GET, queryset=incidents, user=request.user, now=now)
     # An unknown value shows nothing rather than everything: no surprise in a shared link.
-    invalid = filters.is_bound and not filters.is_valid()
+    invalid = not filters.is_valid()
     results = incidents.none() if invalid else filters.qs
     page, notice = _page(request, results)
     rows = list(page.object_list)
