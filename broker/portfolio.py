@@ -56,28 +56,37 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+ALL = _("Tous")
+
+
 class PortfolioFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Entreprise ou référence"))
     state = django_filters.ChoiceFilter(
-        field_name="status", choices=Incident.Status.choices, label=_("État du sinistre")
+        field_name="status",
+        choices=Incident.Status.choices,
+        label=_("État du sinistre"),
+        empty_label=ALL,
     )
     kind = django_filters.ChoiceFilter(
-        method="of_kind", choices=Incident.Kind.choices, label=_("Nature")
+        method="of_kind", choices=Incident.Kind.choices, label=_("Nature"), empty_label=ALL
     )
     country = django_filters.ChoiceFilter(
-        field_name="company__country", choices=Organisation.Country.choices, label=_("Pays")
+        field_name="company__country",
+        choices=Organisation.Country.choices,
+        label=_("Pays"),
+        empty_label=ALL,
     )
     company = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.none(), label=_("Entreprise")
+        queryset=Organisation.objects.none(), label=_("Entreprise"), empty_label=ALL
     )
     overdue = django_filters.ChoiceFilter(
-        method="with_overdue", choices=YES, label=_("Étapes en retard")
+        method="with_overdue", choices=YES, label=_("Étapes en retard"), empty_label=ALL
     )
     incomplete = django_filters.ChoiceFilter(
-        method="incomplete_only", choices=YES, label=_("Dossier incomplet")
+        method="incomplete_only", choices=YES, label=_("Dossier incomplet"), empty_label=ALL
     )
     requests = django_filters.ChoiceFilter(
-        method="with_requests", choices=YES, label=_("Demandes en cours")
+        method="with_requests", choices=YES, label=_("Demandes en cours"), empty_label=ALL
     )
     discovered_from = django_filters.DateFilter(
         field_name="discovered_at",
