@@ -6,13 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..portfolio import PortfolioFilter, broker_orgs, overdue_counts, portfolio
 
 PER_PAGE = 25
+PLACEHOLDER = "__reference__"
 # A deadline closer than this shows as urgent.
 SOON = timedelta(hours=24)
 
@@ -29,6 +32,19 @@ def _page(request, queryset):
     except EmptyPage:
         notice = _("La page %(n)s n'existe pas : voici la dernière.") % {"n": number}
         return paginator.page(paginator.num_pages), notice
+
+
+def requests_text(summary) -> str:
+    """Open requests, and how many of them wait for the broker's review."""
+    if summary is None or not summary.open_requests:
+        return "0"
+    if not summary.answered_requests:
+        return str(summary.open_requests)
+    return ngettext(
+        "%(open)d, dont %(n)d à vérifier",
+        "%(open)d, dont %(n)d à vérifier",
+        summary.answered_requests,
+    ) % {"open": summary.open_requests, "n": summary.answered_requests}
 
 
 @login_required
@@ -49,11 +65,18 @@ def broker_home(request):
     page, notice = _page(request, results)
     rows = list(page.object_list)
     late = overdue_counts([incident.pk for incident in rows], now)
+    # Two addresses per row, built from one reversed pattern each (reversing per row costs
+    # more than the row).
+    page_url = reverse("broker_incident", args=[PLACEHOLDER])
+    dossier_url = reverse("dossier_list", args=[PLACEHOLDER])
     for incident in rows:
+        incident.url = page_url.replace(PLACEHOLDER, incident.reference)
+        incident.dossier_url = dossier_url.replace(PLACEHOLDER, incident.reference)
         incident.overdue_steps = late.get(incident.pk, 0)
         incident.summary = getattr(incident, "claim_summary", None)
         due = incident.summary.next_due_at if incident.summary else None
         incident.next_due_at = due
+        incident.requests_text = requests_text(incident.summary)
         incident.urgency = (
             "" if due is None else "late" if due <= now else "soon" if due - now < SOON else "ok"
         )
