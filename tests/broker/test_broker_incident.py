@@ -34,7 +34,10 @@ def test_it_is_not_found_for_anyone_else(request, client_for, incident, who):
 
 
 def test_it_is_not_found_for_an_unknown_reference(client_for, broker, incident):
-    assert client_for(broker).get(reverse("broker_incident", args=["RIP-0000-99999"])).status_code == 404
+    assert (
+        client_for(broker).get(reverse("broker_incident", args=["RIP-0000-99999"])).status_code
+        == 404
+    )
 
 
 def test_it_shows_the_company_what_its_broker_still_needs(client_for, manager, incident):

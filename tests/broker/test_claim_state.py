@@ -20,7 +20,9 @@ def test_it_lets_the_broker_and_the_insurer_change_the_state(
 ):
     user = request.getfixturevalue(who)
     heard = []
-    claim_state_changed.connect(lambda **kw: heard.append(kw["change"]), weak=False, dispatch_uid="t")
+    claim_state_changed.connect(
+        lambda **kw: heard.append(kw["change"]), weak=False, dispatch_uid="t"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = client_for(user).post(
@@ -32,7 +34,11 @@ def test_it_lets_the_broker_and_the_insurer_change_the_state(
     incident.refresh_from_db()
     assert incident.status == Incident.Status.INVESTIGATION
     change = ClaimStateChange.objects.get()
-    assert (change.from_state, change.to_state, change.note) == ("declared", "investigation", "Expert mandaté")
+    assert (change.from_state, change.to_state, change.note) == (
+        "declared",
+        "investigation",
+        "Expert mandaté",
+    )
     assert change.changed_by == user
     assert heard == [change]
     entry = incident.journal.order_by("-seq").first()
@@ -41,7 +47,9 @@ def test_it_lets_the_broker_and_the_insurer_change_the_state(
 
 
 def test_it_shows_the_history_to_the_company(client_for, broker, manager, incident):
-    client_for(broker).post(url(incident), {"state": "open", "note": "Sinistre ouvert chez l'assureur"})
+    client_for(broker).post(
+        url(incident), {"state": "open", "note": "Sinistre ouvert chez l'assureur"}
+    )
     client_for(broker).post(url(incident), {"state": "investigation", "note": "Expert mandaté"})
     text = client_for(manager).get(reverse("incident_detail", args=[incident.reference])).text
     assert "Sinistre ouvert chez l" in text and "Expert mandaté" in text
@@ -62,7 +70,11 @@ def test_it_lets_no_one_else_change_it(request, client_for, incident, who):
 
 @pytest.mark.parametrize(
     "data",
-    [{"state": "open", "note": ""}, {"state": "paid", "note": "Payé"}, {"state": "declared", "note": "Rien"}],
+    [
+        {"state": "open", "note": ""},
+        {"state": "paid", "note": "Payé"},
+        {"state": "declared", "note": "Rien"},
+    ],
 )
 def test_it_refuses_bad_input_and_changes_nothing(client_for, broker, incident, data):
     response = client_for(broker).post(url(incident), data)
@@ -91,7 +103,9 @@ def test_closing_and_reopening_enter_the_history(client_for, manager, incident):
 def test_it_stops_the_reminders_of_a_refused_claim(client_for, broker, incident):
     from incident_app.models import Reminder
 
-    pending = Reminder.objects.filter(step__incident=incident, cancelled_at__isnull=True, claimed_at__isnull=True)
+    pending = Reminder.objects.filter(
+        step__incident=incident, cancelled_at__isnull=True, claimed_at__isnull=True
+    )
     assert pending.exists()
     client_for(broker).post(url(incident), {"state": "refused", "note": "Exclusion"})
     assert not pending.exists()

@@ -134,7 +134,9 @@ def test_it_is_not_found_without_a_current_grant(request, client_for, incident, 
     assert not incident.journal.filter(kind="expert_viewed").exists()
 
 
-def test_it_shows_an_expert_only_the_parts_granted(client_for, journal_only_expert, incident, receipt):
+def test_it_shows_an_expert_only_the_parts_granted(
+    client_for, journal_only_expert, incident, receipt
+):
     client = client_for(journal_only_expert)
     urls = expert_urls(incident, receipt)
     assert client.get(urls["expert_journal"]).status_code == 200
@@ -157,7 +159,9 @@ def test_an_expert_sees_none_of_the_companys_own_pages(client_for, expert, incid
     assert list(Incident.objects.visible_to(expert, part="journal")) == [incident]
 
 
-def test_the_company_reads_the_expert_pages_without_journaling(client_for, manager, incident, receipt):
+def test_the_company_reads_the_expert_pages_without_journaling(
+    client_for, manager, incident, receipt
+):
     response = client_for(manager).get(reverse("expert_journal", args=[incident.reference]))
     assert response.status_code == 200
     assert not incident.journal.filter(kind="expert_viewed").exists()

@@ -20,9 +20,10 @@ def test_it_keeps_an_internal_note_from_the_company(client_for, broker, manager,
     assert not note.shared
     assert not incident.journal.filter(kind="broker_note").exists()
     assert not Notification.objects.filter(user=manager, subject__contains="note").exists()
-    assert "Client difficile" in client_for(broker).get(
-        reverse("broker_incident", args=[incident.reference])
-    ).text
+    assert (
+        "Client difficile"
+        in client_for(broker).get(reverse("broker_incident", args=[incident.reference])).text
+    )
     page = client_for(manager).get(reverse("incident_detail", args=[incident.reference])).text
     assert "Client difficile" not in page
 
@@ -30,7 +31,9 @@ def test_it_keeps_an_internal_note_from_the_company(client_for, broker, manager,
 def test_it_shares_a_note_and_tells_the_company(client_for, broker, manager, incident):
     client_for(broker).post(url(incident), {"text": "Pensez à la plainte", "shared": "on"})
     assert BrokerNote.objects.get().shared
-    assert incident.journal.filter(kind="broker_note", text__contains="Pensez à la plainte").exists()
+    assert incident.journal.filter(
+        kind="broker_note", text__contains="Pensez à la plainte"
+    ).exists()
     assert Notification.objects.filter(
         user=manager, channel="in_app", subject__contains="une note de votre courtier"
     ).exists()
