@@ -20,8 +20,16 @@ def broker_orgs(user) -> list[int]:
 
 
 def portfolio(user):
-    """The incidents under the policies the user's brokerages placed, and only those."""
-    return visible_incidents(user).filter(policy__broker_id__in=broker_orgs(user))
+    """The incidents under the policies the user's brokerages placed, and only those.
+
+    The policies are read first and named by id: the incidents' index on their policy then
+    finds a brokerage's few thousand incidents among all, where the join with the policies
+    that ``visible_to`` alone implies reads every incident of the platform.
+    """
+    policies = list(
+        Policy.objects.filter(broker_id__in=broker_orgs(user)).values_list("pk", flat=True)
+    )
+    return visible_incidents(user).filter(policy_id__in=policies)
 
 
 SORTS = {

@@ -54,7 +54,10 @@ def broker_home(request):
     now = timezone.now()
     incidents = (
         portfolio(request.user)
-        .select_related("company", "claim_summary")
+        # The companies of the page only, read after the sort rather than joined to every
+        # incident of the portfolio before it.
+        .select_related("claim_summary")
+        .prefetch_related("company")
         .defer("playbook_snapshot", "description")
     )
     # Always bound, even to nothing: the default order is the filter set's too.
