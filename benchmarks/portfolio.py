@@ -260,7 +260,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     total = 10_000 if args.quick else 100_000
-    rounds = 4 if args.quick else 20
+    rounds = 3 if args.quick else 20
 
     setup_django()
     emails = ensure_data(total)[:CLIENTS]
