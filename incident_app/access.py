@@ -69,6 +69,17 @@ def company_role(user, company: Organisation) -> str | None:
     return "staff" if user.is_staff else None
 
 
+def get_expert_incident(user, reference: str, part: str) -> Incident:
+    """The incident with this reference if the user may open its ``part`` (journal,
+    evidence, dossier), as its own people or as an outside expert with a current grant."""
+    return get_object_or_404(
+        Incident.objects.visible_to(user, part=part)
+        .select_related("company", "policy")
+        .defer("playbook_snapshot"),
+        reference=reference,
+    )
+
+
 def role_in(user, organisation: Organisation) -> str | None:
     if not user.is_authenticated:
         return None
@@ -110,6 +121,17 @@ def can_assign(user, incident: Incident) -> bool:
 def can_annotate(user, incident: Incident) -> bool:
     """Write journal notes and record costs: the company and its broker."""
     return incident_role(user, incident) in COMPANY_ROLES | {Membership.Role.BROKER}
+
+
+def can_change_claim_state(user, incident: Incident) -> bool:
+    """Move the claim from one state to another: the broker who placed the policy and the
+    insurer; the company reads the states and their history."""
+    return incident_role(user, incident) in {Membership.Role.BROKER, Membership.Role.AUDITOR}
+
+
+def can_grant_experts(user, incident: Incident) -> bool:
+    """Let an outside expert read the incident: the company's managers and its broker."""
+    return incident_role(user, incident) in {Membership.Role.MANAGER, Membership.Role.BROKER}
 
 
 def require(allowed: bool) -> None:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_filters",
     "riposte",
     "broker",
     "insurer",

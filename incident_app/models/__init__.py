@@ -1,4 +1,5 @@
 from .accounts import Membership, Organisation, User
+from .claims import ClaimStateChange, ExpertAccess
 from .evidence import Evidence
 from .incidents import Incident, Step
 from .journal import JournalEntry, JournalIsAppendOnly, journal_language, verify_chain
@@ -13,6 +14,8 @@ from .reminders import (
 
 __all__ = [
     "DEFAULT_SMS_OFFSETS",
+    "ClaimStateChange",
+    "ExpertAccess",
     "Evidence",
     "Incident",
     "JournalEntry",

@@ -18,11 +18,14 @@ SOON = timedelta(hours=24)
 
 
 class IncidentQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, part: str | None = None):
         """The one rule of who sees an incident.
 
         Members of the company see its incidents; a broker sees the incidents under the
         policies it placed; an insurer's auditors see those under its policies; staff see all.
+        An outside expert sees an incident only through the pages of one ``part`` (journal,
+        evidence, dossier) that a current grant covers (``ExpertAccess``): every other page
+        asks without a part, so an expert is a stranger there.
         Every view, download and export starts from this queryset, so an incident a user may
         not see is a 404, never a 403 that would confirm it exists.
         """
@@ -34,14 +37,26 @@ class IncidentQuerySet(models.QuerySet):
         # (the role checks need them too), and the plan of a query with three subqueries
         # costs more than running it.
         org_ids = [membership.organisation_id for membership in user.current_memberships]
-        return self.visible_to_organisations(org_ids)
+        rule = self._organisations_rule(org_ids)
+        if part is not None:
+            from .claims import ExpertAccess
+
+            granted = ExpertAccess.objects.active().filter(expert=user, **{f"sees_{part}": True})
+            rule |= Q(pk__in=granted.values("incident_id"))
+        elif not org_ids:
+            return self.none()
+        return self.filter(rule)
 
     def visible_to_organisations(self, org_ids):
         """What the members of these organisations see: the rule of ``visible_to`` for a
         system acting as an organisation (an API token) rather than as a person."""
         if not org_ids:
             return self.none()
-        return self.filter(
+        return self.filter(self._organisations_rule(org_ids))
+
+    @staticmethod
+    def _organisations_rule(org_ids) -> Q:
+        return (
             Q(company_id__in=org_ids)
             | Q(policy__broker_id__in=org_ids)
             | Q(policy__insurer_id__in=org_ids)

@@ -14,6 +14,7 @@ from playbooks.loader import Playbook
 from .. import signals
 from ..models import Incident, JournalEntry, Step, journal_language
 from . import reminders
+from .claims import record_change
 
 
 def facts_of(incident: Incident) -> IncidentFacts:
@@ -286,6 +287,8 @@ def _change_status(incident: Incident, status: str, *, user, reason: str, text: 
         actor=user,
         data={"from": previous, "to": status, "reason": reason},
     )
+    # Closing and reopening are changes of the claim's state too: its history shows them.
+    record_change(incident, previous, user=user, note=reason, now=now)
     return incident
 
 

@@ -16,6 +16,7 @@ left (``SmsChannel``). A push sent again keeps its topic and tag: the phone show
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -88,10 +89,21 @@ class EmailChannel(Channel):
     def send(self, notification: Notification) -> None:
         user = notification.user
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            context = message_context(notification.reminder, user)
-            subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
-            text = render_to_string("emails/reminder.txt", context)
-            html = render_to_string("emails/reminder.html", context)
+            if notification.reminder_id is None:
+                # An announcement (``announce``): its words were written when it was made.
+                context = {
+                    "user": user,
+                    "notification": notification,
+                    "url": incident_url(notification.incident),
+                }
+                subject = notification.subject
+                text = render_to_string("emails/announcement.txt", context)
+                html = render_to_string("emails/announcement.html", context)
+            else:
+                context = message_context(notification.reminder, user)
+                subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
+                text = render_to_string("emails/reminder.txt", context)
+                html = render_to_string("emails/reminder.html", context)
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
@@ -423,6 +435,60 @@ def create_for(reminder: Reminder, now, audience: Audience | None = None) -> lis
         if not CHANNELS[notification.channel].delivered_on_creation:
             dispatch(notification.pk)
     return made
+
+
+def announce(incident, users, words: Callable[[], tuple[str, str]], now=None) -> int:
+    """Tell people about something done on an incident (a request of the broker, a shared
+    note, a new state of the claim), in the app and by e-mail, each in their language.
+
+    ``words`` returns the subject and the body in the active language; it is called once per
+    language. Not tied to a reminder, so no preference mutes it: delivery is the same
+    claim-then-send ``deliver`` as for reminders, after the caller's transaction commits.
+    """
+    now = now or timezone.now()
+    texts: dict[str, tuple[str, str]] = {}
+    rows = []
+    for user in {user.pk: user for user in users if user.is_active}.values():
+        language = user.language or settings.LANGUAGE_CODE
+        if language not in texts:
+            with translation.override(language):
+                subject, body = words()
+            texts[language] = (str(subject)[:255], str(body))
+        subject, body = texts[language]
+        rows.append(
+            Notification(
+                incident=incident,
+                user=user,
+                channel=Notification.Channel.IN_APP,
+                subject=subject,
+                body=body,
+                delivered_at=now,
+                lag=timedelta(0),
+            )
+        )
+        if user.email:
+            rows.append(
+                Notification(
+                    incident=incident,
+                    user=user,
+                    channel=Notification.Channel.EMAIL,
+                    subject=subject,
+                    body=body,
+                    dispatched_at=now,
+                )
+            )
+    made = Notification.objects.bulk_create(rows)
+    for notification in made:
+        if notification.channel == Notification.Channel.EMAIL:
+            dispatch(notification.pk)
+    from . import bell
+
+    bell.counts_changed(n.user_id for n in made)
+    return len(made)
+
+
+def company_managers(incident) -> list[User]:
+    return Audience().members(incident.company_id, Membership.Role.MANAGER)
 
 
 def dispatch(pk: int) -> None:
