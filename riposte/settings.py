@@ -263,6 +263,9 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The deadline sweep (incident_app.services.sweep): the database is the source of truth,
 # beat only says "look now"; a sweep message older than its interval is dropped unread.
+# The incident page's fragments, cached until the incident's journal moves
+# (incident_app/fragments.py); off, every request renders them.
+RIPOSTE_INCIDENT_FRAGMENT_CACHE = env_bool("RIPOSTE_INCIDENT_FRAGMENT_CACHE", True)
 RIPOSTE_SWEEP_INTERVAL_SECONDS = env_int("RIPOSTE_SWEEP_INTERVAL_SECONDS", 30)
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-sweep": {
