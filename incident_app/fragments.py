@@ -30,6 +30,7 @@ shows that the key above does not cover.
 import hashlib
 
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.translation import get_language
 
 # Bump when what the fragments show changes in a way their keys do not (a deployment with new
@@ -38,6 +39,16 @@ VERSION = 1
 TIMEOUT = 10 * 60
 # Stands for the reader's CSRF token in the stored HTML.
 CSRF_PLACEHOLDER = "__incident_fragment_csrf_token__"
+# A key names one version of a fragment, never changed in place: each process keeps the
+# fragments it used last in its own memory, in front of the shared cache, and saves the
+# shared cache's round trip on a hit (about a third of a cached page's CPU).
+LOCAL = LocMemCache("incident-fragments", {"TIMEOUT": TIMEOUT, "OPTIONS": {"MAX_ENTRIES": 2000}})
+
+
+def clear() -> None:
+    """Forget every cached fragment, in this process and in the shared cache."""
+    LOCAL.clear()
+    cache.clear()
 
 
 def viewer(*rights) -> str:
@@ -65,10 +76,13 @@ def render(name: str, incident, viewer: str, vary, produce, csrf_token) -> str:
     """The fragment from the cache, or from ``produce(placeholder)`` stored for next time;
     ``csrf_token`` (lazy, as the template context gives it) is put in where it appears."""
     fragment_key = key(name, incident, viewer, vary)
-    html = cache.get(fragment_key)
+    html = LOCAL.get(fragment_key)
     if html is None:
-        html = produce(CSRF_PLACEHOLDER)
-        cache.set(fragment_key, html, TIMEOUT)
+        html = cache.get(fragment_key)
+        if html is None:
+            html = produce(CSRF_PLACEHOLDER)
+            cache.set(fragment_key, html, TIMEOUT)
+        LOCAL.set(fragment_key, html, TIMEOUT)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
     return html

@@ -47,11 +47,11 @@ def make_user(email, org=None, role=None, **extra):
 def empty_cache():
     """Each test starts with an empty cache: primary keys and journal heads recur from one
     test to the next, so a cached incident fragment must not outlive its test."""
-    from django.core.cache import cache
+    from incident_app import fragments
 
-    cache.clear()
+    fragments.clear()
     yield
-    cache.clear()
+    fragments.clear()
 
 
 @pytest.fixture(autouse=True)
