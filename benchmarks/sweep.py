@@ -353,9 +353,13 @@ def main() -> None:
     populate(incidents)
     reset()
     idle_ms = measure_idle()
+    print(f"sweep_idle_ms: {idle_ms:.1f} ms (target: < 100 ms)", flush=True)
     due_s, notifications = measure_1000_due()
-    lag = measure_lag(var_dir)
-    reset()
+    print(f"sweep_1000_due_s: {due_s:.2f} s", flush=True)
+    try:
+        lag = measure_lag(var_dir)
+    finally:
+        reset()
     print(
         f"reminder_lag_p50_s: {lag['p50']:.1f} s over {lag['count']} notifications "
         f"(sweep every {lag['interval']} s)"
