@@ -273,7 +273,7 @@ def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
     steps = pick_steps(1000, skip=1000)
     # Deadlines (and their overdue notices) spread over 20 seconds, starting once the
     # worker has had time to boot.
-    start = timezone.now() + timedelta(seconds=15)
+    start = timezone.now() + timedelta(seconds=40)
     make_due(steps, lambda step: start + timedelta(milliseconds=(step.pk * 20) % 20000))
     assert timezone.now() < start, "setting the deadlines took too long"
     env = {
