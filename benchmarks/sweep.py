@@ -10,10 +10,12 @@ bulk-inserted (COPY on PostgreSQL). It measures:
 
 - ``sweep_idle_ms``: one sweep when nothing is due (median of 20), target < 100 ms;
 - ``sweep_1000_due_s``: one sweep processing 1,000 due overdue notices (claim, re-check,
-  notifications for the managers and the broker, journal entry, hand-off), target < 10 s;
+  notifications for the managers and the broker, journal entry, hand-off);
 - ``reminder_lag_p99_s``: with a real Celery worker and beat running (sweep every
-  ``RIPOSTE_SWEEP_INTERVAL_SECONDS``, default 30 s), 1,000 reminders falling due over 20 s;
-  the p99 of delivered_at − due time over their e-mails, target < 60 s.
+  ``RIPOSTE_SWEEP_INTERVAL_SECONDS``, default 2 s), 1,000 reminders falling due over 20 s;
+  the p99 of the notification written (``created_at``) − due time over their notifications,
+  target < 5 s (and, for information, the p99 of e-mails sent through the worker);
+- ``notifications_per_s``: the notifications of the 1,000 due reminders over the sweep's time.
 
 Tasks go to a queue of their own (``riposte-bench``) on the configured broker.
 """
@@ -259,7 +261,7 @@ def measure_1000_due() -> float:
     assert result.claimed == 1000, result
     print(f"  1000 due: {result.notifications} notifications, {result.failed} failed")
     app.control.purge()  # no worker here: drop the deliveries it handed over
-    return elapsed
+    return elapsed, result.notifications
 
 
 def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
@@ -271,7 +273,7 @@ def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
     steps = pick_steps(1000, skip=1000)
     # Deadlines (and their overdue notices) spread over 20 seconds, starting once the
     # worker has had time to boot.
-    start = timezone.now() + timedelta(seconds=15)
+    start = timezone.now() + timedelta(seconds=40)
     make_due(steps, lambda step: start + timedelta(milliseconds=(step.pk * 20) % 20000))
     assert timezone.now() < start, "setting the deadlines took too long"
     env = {
@@ -299,6 +301,7 @@ def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
         stderr=subprocess.STDOUT,
     )
     emails = Notification.objects.filter(step_id__in=steps, channel="email")
+    written = Notification.objects.filter(step_id__in=steps)
     expected = None
     try:
         deadline = time.monotonic() + timeout
@@ -318,15 +321,22 @@ def measure_lag(var_dir: str, timeout: float = 180) -> tuple[float, float, int]:
             worker.kill()
     if expected is None:
         raise SystemExit(f"deliveries did not finish; see {log}")
-    lags = sorted(lag.total_seconds() for lag in emails.values_list("lag", flat=True))
     from incident_app.services.sweep import percentile
 
-    return (
-        percentile(lags, 50),
-        percentile(lags, 99),
-        len(lags),
-        settings.RIPOSTE_SWEEP_INTERVAL_SECONDS,
+    delivered = sorted(lag.total_seconds() for lag in emails.values_list("lag", flat=True))
+    # From the due time to the notification written (every channel): what the sweep owes.
+    lags = sorted(
+        max(0.0, (created - due).total_seconds())
+        for created, due in written.values_list("created_at", "reminder__fire_at")
     )
+    return {
+        "p50": percentile(lags, 50),
+        "p99": percentile(lags, 99),
+        "count": len(lags),
+        "delivered_p99": percentile(delivered, 99),
+        "emails": len(delivered),
+        "interval": settings.RIPOSTE_SWEEP_INTERVAL_SECONDS,
+    }
 
 
 def main() -> None:
@@ -345,13 +355,25 @@ def main() -> None:
     populate(incidents)
     reset()
     idle_ms = measure_idle()
-    due_s = measure_1000_due()
-    p50, p99, count, interval = measure_lag(var_dir)
-    reset()
-    print(f"reminder_lag_p50_s: {p50:.1f} s over {count} e-mails (sweep every {interval} s)")
+    print(f"sweep_idle_ms: {idle_ms:.1f} ms (target: < 100 ms)", flush=True)
+    due_s, notifications = measure_1000_due()
+    print(f"sweep_1000_due_s: {due_s:.2f} s", flush=True)
+    try:
+        lag = measure_lag(var_dir)
+    finally:
+        reset()
+    print(
+        f"reminder_lag_p50_s: {lag['p50']:.1f} s over {lag['count']} notifications "
+        f"(sweep every {lag['interval']} s)"
+    )
+    print(
+        f"reminder_delivered_p99_s: {lag['delivered_p99']:.1f} s over {lag['emails']} e-mails "
+        "(due time to sent, through the worker)"
+    )
     print(f"sweep_idle_ms: {idle_ms:.1f} ms (target: < 100 ms)")
-    print(f"sweep_1000_due_s: {due_s:.2f} s (target: < 10 s)")
-    print(f"reminder_lag_p99_s: {p99:.1f} s (target: < 60 s)")
+    print(f"sweep_1000_due_s: {due_s:.2f} s (target: a third of main's on the same machine)")
+    print(f"notifications_per_s: {notifications / due_s:.0f} /s")
+    print(f"reminder_lag_p99_s: {lag['p99']:.1f} s (target: < 5 s)")
 
 
 if __name__ == "__main__":

@@ -81,6 +81,8 @@ TARGETS = {
     "incident_page_p99_ms": 300,
     "step_complete_p50_ms": 50,
     "step_complete_p99_ms": 300,
+    "incident_page_vs_login_ratio": 4,
+    "step_complete_vs_login_ratio": 5,
 }
 # Steps without anchored followers: completing them never replans the incident, as for
 # most completions in real life.
@@ -168,9 +170,10 @@ def ensure_data(total: int, clients: int):
             email=f"manager{index:03d}@{EMAIL_DOMAIN}",
             defaults={"password": password, "first_name": f"Gérante {index}"},
         )
-        if not created and not user.check_password(PASSWORD):
-            user.password = password
-            user.save(update_fields=["password"])
+        # Hashing is deliberately slow: the first manager's password stands for all of them
+        # (they are set together), so a later run does not spend a minute checking 50.
+        if not created and (index == 0 or not companies) and not user.check_password(PASSWORD):
+            User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").update(password=password)
         Membership.objects.get_or_create(user=user, organisation=company, role="manager")
         companies.append((company, policy, user))
 
@@ -418,6 +421,111 @@ def work_plan(companies, gets: int, posts: int):
     return plans
 
 
+def measure_in_process(companies, rounds: int, repeats: int = 3):
+    """CPU per request in this process (Django test client, ``time.process_time``) for the
+    sign-in page, the incident page and a step completion, interleaved so that the noise of
+    a shared machine falls on all three alike; the median of ``repeats`` passes.
+
+    This is the figure to compare between builds: it leaves out the network, gunicorn and
+    PostgreSQL's own CPU, and the ratios to the sign-in page hold from machine to machine.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from incident_app.models import Incident, Step, User
+
+    company_id, email = companies[0]
+    references = list(
+        Incident.objects.filter(company_id=company_id, reference__startswith=f"{PREFIX}-")
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    # Open steps of other companies' incidents than those the load phase completes
+    # (its clients take steps of their own company): the last company's.
+    writer_company, writer_email = companies[-1]
+    open_steps = list(
+        Step.objects.filter(
+            incident__company_id=writer_company, status="todo", key__in=COMPLETABLE
+        ).values_list("incident__reference", "key")[: rounds * (repeats + 1) + 1]
+    )
+    if len(open_steps) < rounds * (repeats + 1) + 1:
+        raise SystemExit("not enough open steps left for the in-process run: recreate the database")
+    host = {"HTTP_HOST": "127.0.0.1"}
+    anonymous = Client(**host)
+    reader = Client(**host)
+    reader.force_login(User.objects.get(email=email))
+    writer = Client(**host)
+    writer.force_login(User.objects.get(email=writer_email))
+
+    def login_page(_index):
+        return anonymous.get("/compte/login/")
+
+    def incident_page(index):
+        return reader.get(f"/incidents/{references[index % len(references)]}/")
+
+    steps = iter(open_steps)
+
+    def step_complete(_index):
+        reference, key = next(steps)
+        return writer.post(
+            f"/incidents/{reference}/etapes/{key}/faite/",
+            {"proof_reference": "BENCH-1"},
+            HTTP_HX_REQUEST="true",
+        )
+
+    kinds = {"login": login_page, "incident_page": incident_page, "step_complete": step_complete}
+    # One warm-up round: templates compiled, connections open, caches filled as in a
+    # worker that has served a few requests.
+    for index in range(rounds):
+        for call in kinds.values():
+            call(index)
+    passes = {name: [] for name in kinds}
+    for _repeat in range(repeats):
+        spent = dict.fromkeys(kinds, 0.0)
+        for index in range(rounds):
+            for name, call in kinds.items():
+                started = time.process_time()
+                response = call(index)
+                spent[name] += time.process_time() - started
+                if response.status_code != 200:
+                    raise SystemExit(f"{name}: HTTP {response.status_code}")
+        for name in kinds:
+            passes[name].append(spent[name] / rounds * 1000)
+    queries = {}
+    for name, call in kinds.items():
+        with CaptureQueriesContext(connection) as captured:
+            call(rounds)
+        queries[name] = len(captured)
+    medians = {name: statistics.median(values) for name, values in passes.items()}
+    reopen(open_steps)
+    return medians, passes, queries
+
+
+def reopen(step_keys):
+    """Put the steps the in-process run completed back to do, so that the next run finds
+    them open (their journal entries stay: the chains remain valid, only longer)."""
+    from django.db.models import Q
+
+    from incident_app.models import Step
+
+    match = Q(pk__in=[])
+    for reference, key in step_keys:
+        match |= Q(incident__reference=reference, key=key)
+    Step.objects.filter(match).update(
+        status="todo", done_at=None, recorded_at=None, done_by=None, proof_reference=""
+    )
+
+
+def print_in_process(passes, queries):
+    for name, values in passes.items():
+        print(
+            f"in-process {name}: "
+            + " ".join(f"{v:.2f}" for v in values)
+            + f" ms CPU a request over {len(values)} passes, {queries[name]} queries"
+        )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -524,7 +632,7 @@ class Client:
             status, _ = await self.request(method, path, data, headers)
         except (OSError, asyncio.IncompleteReadError) as error:
             status = f"{type(error).__name__}"
-        self.timings[name].append((time.perf_counter() - started) * 1000)
+        self.timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
         if status != expect:
             self.errors.append(f"{name} {path}: {status}")
 
@@ -553,8 +661,35 @@ async def run_client(client, plan, start, think):
     await client.close()
 
 
-async def run_all(port, plans, think, pids):
-    """Sign everyone in, then run them all; CPU used is counted from the first request."""
+async def saturate(port, clients, plans, per_client):
+    """Requests a second with no pause at all, for the incident page (every client signed
+    in, back to back) and then for the sign-in page (as many anonymous clients): the
+    server's capacity for each, measured on the same machine a moment apart."""
+    rates = {}
+
+    async def pages(client, plan):
+        for reference in random.sample(plan["reads"], min(per_client, len(plan["reads"]))):
+            await client.timed("saturate_page", "GET", f"/incidents/{reference}/")
+
+    async def logins(client):
+        for _ in range(per_client):
+            await client.timed("saturate_login", "GET", "/compte/login/")
+
+    began = time.perf_counter()
+    await asyncio.gather(*(pages(c, p) for c, p in zip(clients, plans, strict=True)))
+    rates["incident_page"] = len(clients) * per_client / (time.perf_counter() - began)
+    anonymous = [Client(port) for _ in clients]
+    began = time.perf_counter()
+    await asyncio.gather(*(logins(c) for c in anonymous))
+    rates["login"] = len(anonymous) * per_client / (time.perf_counter() - began)
+    for client in anonymous:
+        await client.close()
+    return rates, [e for c in anonymous for e in c.errors]
+
+
+async def run_all(port, plans, think, pids, saturation=0):
+    """Sign everyone in, then run them all; CPU used is counted from the first request.
+    Then, with ``saturation`` requests per client, the saturation phase."""
     clients = [Client(port) for _ in plans]
     # Sign in a few at a time: password hashing is deliberately slow and is not measured.
     for index in range(0, len(clients), 5):
@@ -571,7 +706,13 @@ async def run_all(port, plans, think, pids):
     await asyncio.gather(*tasks)
     after = cpu_seconds(pids)
     used = {name: after[name] - before[name] for name in after}
-    return clients, time.perf_counter() - began, used
+    elapsed = time.perf_counter() - began
+    rates, errors = {}, []
+    if saturation:
+        # The clients closed their connections: they open new ones, still signed in.
+        rates, errors = await saturate(port, clients, plans, saturation)
+    clients[0].errors.extend(errors)
+    return clients, elapsed, used, rates
 
 
 def cpu_seconds(pids):
@@ -610,10 +751,13 @@ def percentile(values, fraction):
     return ordered[index]
 
 
-def server_timings(log_path: Path):
-    """Per endpoint, the server-side durations (ms) from gunicorn's access log."""
+def server_timings(log_path: Path, limit: int):
+    """Per endpoint, the server-side durations (ms) from gunicorn's access log: the first
+    ``limit`` of them, those of the paced run (the saturation phase comes after it)."""
     result = {"incident_page": [], "step_complete": []}
     for line in log_path.read_text().splitlines():
+        if len(result["incident_page"]) + len(result["step_complete"]) >= limit:
+            break
         parts = line.split()
         if len(parts) != 4 or not parts[3].isdigit():
             continue
@@ -653,13 +797,32 @@ def main():
         help="mean pause in seconds between a client's requests, as a person reading the "
         "page (default 1; 0: every client fires back to back, a saturation test)",
     )
+    parser.add_argument(
+        "--saturate",
+        type=int,
+        default=None,
+        help="requests per client in the saturation phase, back to back (default 5, or 20 "
+        "without --quick; 0: none)",
+    )
+    parser.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="only the CPU per request in process and the ratios (no gunicorn, no load)",
+    )
     args = parser.parse_args()
     total = 1_000 if args.quick else 10_000
     gets, posts = (10, 3) if args.quick else (40, 10)
+    saturation = args.saturate if args.saturate is not None else (5 if args.quick else 20)
+    rounds = 15 if args.quick else 40
 
     setup_django()
     companies = ensure_data(total, args.clients)
-    plans = work_plan(companies, gets, posts)
+    plans = work_plan(companies[:-1] if len(companies) > 1 else companies, gets, posts)
+    in_process, passes, queries = measure_in_process(companies, rounds)
+    print_in_process(passes, queries)
+    if args.in_process_only:
+        print_ratios(in_process)
+        return 0
     from django.db import connections
 
     connections.close_all()
@@ -705,7 +868,9 @@ def main():
             f"{args.think:g} s mean pause between requests",
             flush=True,
         )
-        clients, elapsed, cpu = asyncio.run(run_all(port, plans, args.think, pids))
+        clients, elapsed, cpu, rates = asyncio.run(
+            run_all(port, plans, args.think, pids, saturation)
+        )
     finally:
         server.terminate()
         try:
@@ -713,14 +878,15 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
     time.sleep(0.2)
-    measured = server_timings(access_log)
+    paced = sum(len(c.timings["incident_page"]) + len(c.timings["step_complete"]) for c in clients)
+    measured = server_timings(access_log, paced)
     shutil.rmtree(logdir, ignore_errors=True)
     errors = [error for c in clients for error in c.errors]
     client_side = {
-        name: [t for c in clients for t in c.timings[name]]
-        for name in ("incident_page", "step_complete")
+        name: [t for c in clients for t in c.timings.get(name, [])]
+        for name in ("incident_page", "step_complete", "saturate_page", "saturate_login")
     }
-    requests = sum(len(v) for v in client_side.values())
+    requests = len(client_side["incident_page"]) + len(client_side["step_complete"])
     print(
         f"run: {elapsed:.1f} s, {requests} requests ({requests / elapsed:.1f}/s), errors: "
         f"{len(errors)}"
@@ -750,7 +916,29 @@ def main():
         for fraction, label in ((0.5, "p50"), (0.99, "p99")):
             key = f"{name}_{label}_ms"
             print(f"{key}: {percentile(values, fraction):.1f} ms (target: < {TARGETS[key]} ms)")
+    if rates:
+        print(f"saturation_login_requests_per_s: {rates['login']:.1f} /s (baseline)")
+        print(
+            f"saturation_requests_per_s: {rates['incident_page']:.1f} /s of incident pages "
+            f"({rates['incident_page'] / rates['login']:.3f} of the sign-in page's)"
+        )
+    print_ratios(in_process)
     return 1 if errors else 0
+
+
+def print_ratios(in_process):
+    login = in_process["login"]
+    print(f"login_cpu_ms: {login:.2f} ms (baseline, in process)")
+    print(f"incident_page_cpu_ms: {in_process['incident_page']:.2f} ms (in process)")
+    print(f"step_complete_cpu_ms: {in_process['step_complete']:.2f} ms (in process)")
+    print(
+        f"incident_page_vs_login_ratio: {in_process['incident_page'] / login:.2f} "
+        f"(target: <= {TARGETS['incident_page_vs_login_ratio']})"
+    )
+    print(
+        f"step_complete_vs_login_ratio: {in_process['step_complete'] / login:.2f} "
+        f"(target: <= {TARGETS['step_complete_vs_login_ratio']})"
+    )
 
 
 if __name__ == "__main__":

@@ -329,7 +329,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The deadline sweep (incident_app.services.sweep): the database is the source of truth,
 # beat only says "look now"; a sweep message older than its interval is dropped unread.
-RIPOSTE_SWEEP_INTERVAL_SECONDS = env_int("RIPOSTE_SWEEP_INTERVAL_SECONDS", 30)
+# The incident page's fragments, cached until the incident's journal moves
+# (incident_app/fragments.py); off, every request renders them.
+RIPOSTE_INCIDENT_FRAGMENT_CACHE = env_bool("RIPOSTE_INCIDENT_FRAGMENT_CACHE", True)
+# Short, so a reminder is written within seconds of its time: an idle sweep is a look at the
+# partial index of due reminders and a few small queries (benchmarks/sweep.py: sweep_idle_ms).
+RIPOSTE_SWEEP_INTERVAL_SECONDS = env_int("RIPOSTE_SWEEP_INTERVAL_SECONDS", 2)
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-sweep": {
         "task": "incident_app.sweep",

@@ -45,6 +45,17 @@ def make_user(email, org=None, role=None, **extra):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: primary keys and journal heads recur from one
+    test to the next, so a cached incident fragment must not outlive its test."""
+    from incident_app import fragments
+
+    fragments.clear()
+    yield
+    fragments.clear()
+
+
+@pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     """Evidence and dossiers go to a folder of the test's own, never to var/private."""
     location = tmp_path / "private"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from ..forms import (
     StatusForm,
     StepCompleteForm,
 )
+from ..fragments import viewer as fragment_viewer
 from ..models import Incident, JournalEntry, Step, verify_chain
 from ..services import incidents as incident_service
 from ..services import steps as step_service
@@ -115,7 +117,7 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
                 item.step.title_text = item.step.text("title", language)
         return evidence
 
-    journal = list(incident.journal.order_by("-seq")[:JOURNAL_PREVIEW])
+    can_annotate = access.can_annotate(user, incident)
     context = {
         "incident": incident,
         "company": incident.company,
@@ -128,12 +130,19 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         "hotline_open": hotline_step is not None and hotline_step.is_open,
         # Read only by what shows it (the whole page, the evidence fragment).
         "evidence": SimpleLazyObject(read_evidence),
-        "journal": journal,
+        # Read only when the journal fragment is rendered, not when it comes from the cache.
+        "journal": SimpleLazyObject(
+            lambda: list(incident.journal.order_by("-seq")[:JOURNAL_PREVIEW])
+        ),
         "all_steps": all_steps,
         "can_act": can_act,
         "can_manage": can_manage,
-        "can_annotate": access.can_annotate(user, incident),
+        "can_annotate": can_annotate,
         "now": now,
+        # The cached fragments (``incident_app.fragments``): who reads them, and what of the
+        # steps moves with the clock rather than with the journal.
+        "fragment_viewer": fragment_viewer(can_act, can_manage, can_annotate),
+        "steps_signature": ",".join(f"{s.pk}:{s.state}:{s.urgency_level}" for s in steps),
     }
     if current is not None:
         context.setdefault(
@@ -145,6 +154,14 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
     context.setdefault("upload_form", EvidenceUploadForm(auto_id="upload_%s"))
     context.setdefault("note_form", NoteForm())
     context.update(extra)
+    # A message or a form with its errors is for this reader alone: rendered afresh.
+    context["fragment_cache"] = (
+        settings.RIPOSTE_INCIDENT_FRAGMENT_CACHE
+        and not any(
+            extra.get(name) for name in ("flash", "notice", "evidence_flash", "evidence_errors")
+        )
+        and not any(getattr(value, "is_bound", False) for value in extra.values())
+    )
     return context
 
 

@@ -223,8 +223,10 @@ def busy_incident(incident, manager, settings, tmp_path):
 
 
 def test_it_reads_a_busy_page_in_ten_queries(
-    client_for, manager, busy_incident, django_assert_num_queries
+    client_for, manager, busy_incident, django_assert_num_queries, settings
 ):
+    # Every fragment rendered: the cached page is below.
+    settings.RIPOSTE_INCIDENT_FRAGMENT_CACHE = False
     client = client_for(manager)
     page(client, busy_incident)
     # User, memberships, incident, steps, evidence, journal preview, guarantees, whatever the
@@ -240,6 +242,22 @@ def test_it_reads_a_busy_page_in_ten_queries(
     assert "Point n° 14" not in text
     assert "Sauvegardes hors ligne" in text
     assert response.context["current"].key == "preserve_evidence"
+
+
+def test_it_reads_a_busy_page_from_its_cached_fragments_in_five_queries(
+    client_for, manager, busy_incident, django_assert_num_queries
+):
+    client = client_for(manager)
+    page(client, busy_incident)
+    # User, memberships, incident, steps, and the claim's summary row (whether the broker
+    # asked for something, shown first): the evidence, the journal and the guarantees are
+    # only read to render fragments the cache already holds.
+    with django_assert_num_queries(5):
+        response = page(client, busy_incident)
+    text = response.text
+    assert "capture-2.png" in text
+    assert "Point n° 19" in text and "Point n° 14" not in text
+    assert "Sauvegardes hors ligne" in text
 
 
 def test_it_shows_who_did_a_done_step_and_its_proof(client_for, manager, member, incident):
