@@ -68,6 +68,9 @@ class JournalEntry(models.Model):
         COST_WITHDRAWN = "cost_withdrawn", _("Coût retiré")
         DOSSIER_GENERATED = "dossier_generated", _("Dossier généré")
         STATUS_CHANGED = "status_changed", _("Statut modifié")
+        MEMBER_JOINED = "member_joined", _("Membre arrivé")
+        MEMBER_LEFT = "member_left", _("Membre parti")
+        STAFF_ACCESS = "staff_access", _("Accès de l'équipe Riposte")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="journal")
     seq = models.PositiveIntegerField(_("numéro"))

@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..models import Incident, JournalEntry, Step, verify_chain
 from ..services import incidents as incident_service
+from ..services import staff_access
 from ..services import steps as step_service
 
 SOON = timedelta(hours=24)
@@ -140,6 +141,8 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         "can_manage": can_manage,
         "can_annotate": access.can_annotate(user, incident),
         "now": now,
+        # Platform staff let in right now: the company sees who, until when, and why.
+        "staff_accesses": SimpleLazyObject(lambda: list(staff_access.live_accesses(incident))),
     }
     if current is not None:
         context.setdefault(
