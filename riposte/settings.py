@@ -302,6 +302,7 @@ RIPOSTE_MAX_REQUEST_BYTES = env_int("RIPOSTE_MAX_REQUEST_BYTES", 110 * 1024 * 10
 # The antivirus: a clamd socket ("unix:///run/clamav/clamd.ctl" or "tcp://clamav:3310").
 # Without it, evidence is kept and shown as not scanned.
 RIPOSTE_CLAMD_URL = env_str("RIPOSTE_CLAMD_URL", "")
+RIPOSTE_CLAMD_TIMEOUT_SECONDS = env_int("RIPOSTE_CLAMD_TIMEOUT_SECONDS", 30)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
