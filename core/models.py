@@ -54,7 +54,7 @@ class SecurityEvent(models.Model):
         STAFF_ACCESS = "staff_access", _("Accès de l'équipe Riposte")
 
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices, db_index=True)
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("date et heure"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

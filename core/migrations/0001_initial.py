@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('sign_in', 'Connexion'), ('sign_in_failed', 'Échec de connexion'), ('sign_out', 'Déconnexion'), ('refused', 'Accès refusé'), ('download', 'Téléchargement'), ('export', 'Export'), ('staff_access', "Accès de l'équipe Riposte")], db_index=True, max_length=32, verbose_name='type')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='le')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='date et heure')),
                 ('username', models.CharField(blank=True, max_length=254, verbose_name='identifiant')),
                 ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='adresse IP')),
                 ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='navigateur')),
