@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from .. import access
 from ..models import User
@@ -85,10 +84,11 @@ def cell_invitation(request, token):
 
 
 @login_required
-@require_POST
 def crisis_leave(request, reference):
     """A member leaves the company's crisis cell (a manager hands over first)."""
     incident = access.get_visible_incident(request.user, reference)
+    if request.method != "POST":
+        return redirect("crisis_cell", reference=incident.reference)
     access.require(access.incident_role(request.user, incident) == "member")
     crisis_service.leave_cell(incident, user=request.user)
     messages.success(

@@ -31,7 +31,7 @@ URLS = [
     Url("evidence_download",        "evidence",     get=READERS,     post=READERS),
     Url("evidence_withdraw",        "evidence",     get=READERS,     post=ACTORS),
     Url("crisis_cell",              "incident",     get=READERS,     post=MANAGERS),
-    Url("crisis_leave",             "incident",     get=NOT_ALLOWED, post=MEMBERS),
+    Url("crisis_leave",             "incident",     get=READERS,     post=MEMBERS),
     Url("cell_invitation",          "invitation",   get=ANYONE,      post=ANYONE, login=False),
     Url("communication",            "incident",     get=READERS,     post=ACTORS),
     Url("staff_access",             "incident",     get=STAFF,       post=STAFF),
