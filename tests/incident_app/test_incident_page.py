@@ -222,15 +222,15 @@ def busy_incident(incident, manager, settings, tmp_path):
     return incident
 
 
-def test_it_reads_a_busy_page_in_seven_queries(
+def test_it_reads_a_busy_page_in_eight_queries(
     client_for, manager, busy_incident, django_assert_num_queries
 ):
     client = client_for(manager)
     page(client, busy_incident)
-    # User, memberships, incident, steps, evidence, journal preview, guarantees, whatever the
-    # number of steps, files, costs and entries; the session and the bell's count come from
-    # the cache once read.
-    with django_assert_num_queries(7):
+    # User, memberships, incident, steps, evidence, journal preview, guarantees, and platform
+    # staff let in right now (shown to the company), whatever the number of steps, files,
+    # costs and entries; the session and the bell's count come from the cache once read.
+    with django_assert_num_queries(8):
         response = page(client, busy_incident)
     text = response.text
     assert "capture-2.png" in text
