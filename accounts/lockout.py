@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
+from core import security
+
 
 class LockoutBackend(AxesStandaloneBackend):
     """Refuses any sign-in, even with the right password, while the account or address is
@@ -36,19 +38,7 @@ def username_of(request, credentials) -> str:
 
 
 def client_address(request) -> str:
-    """The address a request comes from: ``REMOTE_ADDR``, or behind ``RIPOSTE_TRUSTED_PROXIES``
-    proxies the address the nearest untrusted hop was seen from.
-
-    Addresses further left in ``X-Forwarded-For`` are written by the client and can be
-    anything; a lockout keyed on them would be dodged by changing the header.
-    """
-    proxies = settings.RIPOSTE_TRUSTED_PROXIES
-    if proxies > 0:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [hop for hop in hops if hop]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    return security.client_ip(request) or ""
 
 
 def locked_out(request, response=None, credentials=None):

@@ -1,9 +1,12 @@
 """Forms of the coverage page: they parse and say what is wrong; the services decide."""
 
+from datetime import MAXYEAR
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from playbooks.timecalc import FIRST_YEAR, LAST_YEAR
 
 from .models import Cost, Guarantee
 
@@ -90,10 +93,28 @@ class CostForm(forms.Form):
         self.fields["guarantee"].label_from_instance = lambda g: g.get_kind_display()
 
 
+class PlausibleDateTimeField(forms.DateTimeField):
+    """A date and time whose year is checked before anything converts it: year 1 typed in a
+    zone ahead of UTC falls before the first representable moment, and the conversion to
+    UTC would fail the request instead of telling the person."""
+
+    def to_python(self, value):
+        # Made aware of the zone (not converted yet): the year is the one typed. A year past
+        # the range but convertible is left to the service, which says it is in the future.
+        moment = super().to_python(value)
+        if moment is not None and (moment.year < FIRST_YEAR or moment.year >= MAXYEAR):
+            raise forms.ValidationError(
+                _("Vérifiez l'année : indiquez une date entre %(first)s et %(last)s."),
+                code="implausible",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        return moment
+
+
 class BusinessInterruptionForm(forms.Form):
     """Times are read and shown in the company's time zone (the view activates it)."""
 
-    started_at = forms.DateTimeField(
+    started_at = PlausibleDateTimeField(
         label=_("Début de l'interruption"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={
@@ -101,7 +122,7 @@ class BusinessInterruptionForm(forms.Form):
             "invalid": _("Indiquez une date et une heure valides."),
         },
     )
-    ended_at = forms.DateTimeField(
+    ended_at = PlausibleDateTimeField(
         label=_("Fin de l'interruption"),
         required=False,
         help_text=_("Laissez vide tant que l'interruption dure : l'estimation se met à jour."),

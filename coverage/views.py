@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import security
 from core.downloads import private_attachment
 from core.language import language_code, reader_language
 from incident_app.access import can_annotate, can_manage, get_visible_incident, require
@@ -112,6 +113,7 @@ def coverage_summary(request, reference):
 def coverage_summary_json(request, reference):
     incident = get_visible_incident(request.user, reference)
     summary = summarise(incident, lang=_lang(request))
+    security.record(security.Kind.EXPORT, request, target=incident.reference, export="coverage")
     return JsonResponse(summary.as_dict(), json_dumps_params={"ensure_ascii": False})
 
 
@@ -236,4 +238,11 @@ def cost_invoice(request, reference, pk):
     evidence = cost.invoice
     if evidence.incident_id != incident.pk:
         raise Http404
+    security.record(
+        security.Kind.DOWNLOAD,
+        request,
+        target=incident.reference,
+        cost=cost.pk,
+        evidence=evidence.pk,
+    )
     return private_attachment(evidence.file, evidence.download_name, evidence.content_type)

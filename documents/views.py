@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
+from core import security
 from core.downloads import private_attachment
 from incident_app import access
 
@@ -62,8 +63,8 @@ def dossier_list(request, reference):
     )
 
 
-@require_GET
 @login_required
+@require_GET
 def dossier_status(request, reference, pk):
     """One dossier's progress: the page, or for HTMX polling its status fragment alone.
 
@@ -85,12 +86,19 @@ def dossier_status(request, reference, pk):
     return render(request, "documents/dossier/status.html", context)
 
 
-@require_GET
 @login_required
+@require_GET
 def dossier_download(request, reference, pk):
     """The PDF as an attachment, never shown in the browser, never cached."""
     incident = access.get_visible_incident(request.user, reference)
     dossier = _dossier_or_404(incident, pk)
     if dossier.status != ClaimDossier.Status.READY or not dossier.file:
         raise Http404
+    security.record(
+        security.Kind.DOWNLOAD,
+        request,
+        target=incident.reference,
+        dossier=dossier.pk,
+        sha256=dossier.sha256,
+    )
     return private_attachment(dossier.file, dossier.filename, "application/pdf")

@@ -1,18 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
 from .models import (
+    CellInvitation,
     Evidence,
     Incident,
+    JournalAlert,
     JournalEntry,
     Membership,
     Notification,
     Organisation,
     PushSubscription,
     Reminder,
+    StaffAccess,
     Step,
     SweepRun,
     User,
@@ -62,11 +67,28 @@ class IncidentAdmin(ReadOnlyAdmin):
     """Looked at, not edited: the facts are corrected on the incident's own page, which
     journals each change and recomputes the deadlines; an edit here would do neither."""
 
-    list_display = ["reference", "company", "policy", "discovered_at", "personal_data", "status"]
+    list_display = [
+        "reference",
+        "company",
+        "policy",
+        "discovered_at",
+        "personal_data",
+        "status",
+        "open_access",
+    ]
     list_filter = ["status", "personal_data", "company__country"]
     search_fields = ["reference", "company__name", "policy__number"]
     exclude = ["playbook_snapshot"]
     inlines = [StepInline]
+
+    @admin.display(description=_("page de l'incident"))
+    def open_access(self, incident):
+        # The incident's own pages open to staff only through this gate (a reason, a time).
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("staff_access", args=[incident.reference]),
+            _("Demander l'accès"),
+        )
 
 
 @admin.register(JournalEntry)
@@ -138,3 +160,23 @@ class SweepRunAdmin(ReadOnlyAdmin):
 
         extra_context = {**(extra_context or {}), "sweep_status": status()}
         return super().changelist_view(request, extra_context=extra_context)
+
+
+@admin.register(StaffAccess)
+class StaffAccessAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "user", "opened_at", "expires_at", "reason"]
+    list_filter = ["opened_at"]
+    search_fields = ["incident__reference", "user__email", "reason"]
+
+
+@admin.register(CellInvitation)
+class CellInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "company", "incident", "status", "created_at", "expires_at"]
+    list_filter = ["status"]
+    search_fields = ["email", "company__name", "incident__reference"]
+
+
+@admin.register(JournalAlert)
+class JournalAlertAdmin(ReadOnlyAdmin):
+    list_display = ["incident", "found_at", "description"]
+    search_fields = ["incident__reference", "description"]

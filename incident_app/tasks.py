@@ -9,7 +9,7 @@ import smtplib
 
 from celery import shared_task
 
-from .services import notify
+from .services import journal_watch, notify
 from .services import sweep as sweep_service
 
 logger = logging.getLogger(__name__)
@@ -48,3 +48,11 @@ def sweep() -> dict:
 )
 def deliver_notification(pk: int) -> bool:
     return notify.deliver(pk)
+
+
+@shared_task(
+    name="incident_app.verify_journals", ignore_result=True, time_limit=900, soft_time_limit=840
+)
+def verify_journals() -> int:
+    # Idempotent: a break already reported is a JournalAlert already there, not mailed again.
+    return len(journal_watch.check_journals())

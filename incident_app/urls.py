@@ -11,8 +11,10 @@ from .views import (
     evidence,
     home,
     incident,
+    invitations,
     notifications,
     reach,
+    staff,
     status,
 )
 
@@ -53,7 +55,14 @@ urlpatterns = [
         name="evidence_withdraw",
     ),
     path("incidents/<str:reference>/cellule/", crisis.crisis_cell, name="crisis_cell"),
+    path(
+        "incidents/<str:reference>/cellule/quitter/",
+        invitations.crisis_leave,
+        name="crisis_leave",
+    ),
+    path("invitations/<str:token>/", invitations.cell_invitation, name="cell_invitation"),
     path("incidents/<str:reference>/communication/", crisis.communication, name="communication"),
+    path("incidents/<str:reference>/acces-equipe/", staff.staff_access, name="staff_access"),
     path("compte/login/", account.LoginView.as_view(), name="login"),
     path("compte/", include("django.contrib.auth.urls")),
     path("notifications/", notifications.notification_list, name="notifications"),

@@ -101,10 +101,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF, uploads).
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
+    "core.middleware.RefusedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -347,7 +351,33 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(RIPOSTE_SWEEP_INTERVAL_SECONDS),
         "options": {"expires": RIPOSTE_SWEEP_INTERVAL_SECONDS},
     },
+    # Idempotent: a break already reported is not reported again.
+    "verify-journals": {
+        "task": "incident_app.verify_journals",
+        "schedule": float(env_int("RIPOSTE_JOURNAL_CHECK_SECONDS", 3600)),
+        "options": {"expires": 3000},
+    },
+    "purge-security-log": {
+        "task": "core.purge_security_log",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
 }
+
+# Platform staff see a company's incident only under an access grant, for this long.
+RIPOSTE_STAFF_ACCESS_MINUTES = env_int("RIPOSTE_STAFF_ACCESS_MINUTES", 60)
+# Crisis-cell invitations can be accepted for this long.
+RIPOSTE_INVITATION_DAYS = env_int("RIPOSTE_INVITATION_DAYS", 7)
+# The security log (core.security) keeps its lines this long.
+RIPOSTE_SECURITY_LOG_DAYS = env_int("RIPOSTE_SECURITY_LOG_DAYS", 365)
+# Evidence of all a company's incidents together may not take more than this.
+EVIDENCE_COMPANY_QUOTA_BYTES = env_int("RIPOSTE_EVIDENCE_COMPANY_QUOTA_BYTES", 2 * 1024**3)
+# A request body larger than this is refused before it is read (uploads of several files).
+RIPOSTE_MAX_REQUEST_BYTES = env_int("RIPOSTE_MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+# The antivirus: a clamd socket ("unix:///run/clamav/clamd.ctl" or "tcp://clamav:3310").
+# Without it, evidence is kept and shown as not scanned.
+RIPOSTE_CLAMD_URL = env_str("RIPOSTE_CLAMD_URL", "")
+RIPOSTE_CLAMD_TIMEOUT_SECONDS = env_int("RIPOSTE_CLAMD_TIMEOUT_SECONDS", 30)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -251,3 +251,12 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def granted_staff(staff, incident):
+    """Platform staff who opened the company's incident, with a reason, for a while."""
+    from incident_app.services.staff_access import open_access
+
+    open_access(incident, user=staff, reason="Support demandé par l'entreprise")
+    return staff

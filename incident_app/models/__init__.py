@@ -1,6 +1,7 @@
 from .accounts import Membership, Organisation, User
 from .claims import ClaimStateChange, ExpertAccess
 from .evidence import Evidence
+from .hardening import CellInvitation, JournalAlert, StaffAccess
 from .incidents import Incident, Step
 from .journal import JournalEntry, JournalIsAppendOnly, journal_language, verify_chain
 from .reminders import (
@@ -16,9 +17,11 @@ __all__ = [
     "DEFAULT_SMS_OFFSETS",
     "ClaimStateChange",
     "ExpertAccess",
+    "CellInvitation",
     "Evidence",
     "Incident",
     "JournalEntry",
+    "JournalAlert",
     "JournalIsAppendOnly",
     "Membership",
     "Notification",
@@ -26,6 +29,7 @@ __all__ = [
     "PushSubscription",
     "Reminder",
     "ReminderPreference",
+    "StaffAccess",
     "Step",
     "SweepRun",
     "User",

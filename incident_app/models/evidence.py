@@ -41,6 +41,11 @@ def evidence_path(instance, filename):
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+class Scan(models.TextChoices):
+    NOT_SCANNED = "not_scanned", _("non analysé")
+    CLEAN = "clean", _("analysé, sain")
+
+
 class Evidence(Withdrawable):
     """A file kept as proof; a mistaken upload is withdrawn with a reason, never deleted."""
 
@@ -58,6 +63,10 @@ class Evidence(Withdrawable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    # What the antivirus said when the file came in; an infected file is never kept.
+    scan = models.CharField(
+        _("analyse antivirus"), max_length=16, choices=Scan.choices, default=Scan.NOT_SCANNED
+    )
 
     class Meta:
         verbose_name = _("preuve")

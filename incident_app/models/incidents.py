@@ -22,17 +22,21 @@ class IncidentQuerySet(models.QuerySet):
         """The one rule of who sees an incident.
 
         Members of the company see its incidents; a broker sees the incidents under the
-        policies it placed; an insurer's auditors see those under its policies; staff see all.
-        An outside expert sees an incident only through the pages of one ``part`` (journal,
-        evidence, dossier) that a current grant covers (``ExpertAccess``): every other page
-        asks without a part, so an expert is a stranger there.
+        policies it placed; an insurer's auditors see those under its policies; platform staff
+        see an incident while an access grant of theirs lasts (``StaffAccess``). An outside
+        expert sees an incident only through the pages of one ``part`` (journal, evidence,
+        dossier) that a current grant covers (``ExpertAccess``): every other page asks
+        without a part, so an expert is a stranger there.
         Every view, download and export starts from this queryset, so an incident a user may
         not see is a 404, never a 403 that would confirm it exists.
         """
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
-            return self
+            # Platform staff only under a live access grant, opened with a reason that the
+            # company reads in its journal (services/staff_access.py); the admin reads on.
+            grants = self.model._meta.get_field("staff_accesses").related_model.objects
+            return self.filter(pk__in=grants.live().filter(user=user).values("incident_id"))
         # The ids as values, not a subquery: the user's memberships are read once per request
         # (the role checks need them too), and the plan of a query with three subqueries
         # costs more than running it.

@@ -77,6 +77,9 @@ class JournalEntry(models.Model):
         EXPERT_GRANTED = "expert_granted", _("Accès d'expert ouvert")
         EXPERT_REVOKED = "expert_revoked", _("Accès d'expert retiré")
         EXPERT_VIEWED = "expert_viewed", _("Consultation par un expert")
+        MEMBER_JOINED = "member_joined", _("Membre arrivé")
+        MEMBER_LEFT = "member_left", _("Membre parti")
+        STAFF_ACCESS = "staff_access", _("Accès de l'équipe Riposte")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="journal")
     seq = models.PositiveIntegerField(_("numéro"))

@@ -20,7 +20,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Evidence, Incident, JournalEntry, journal_language
+from core import antivirus
+
+from ..models import Evidence, Incident, JournalEntry, Organisation, journal_language
 
 # Binary types recognised by their magic bytes (the ``filetype`` library), whatever the
 # extension says. ZIP is how encrypted samples are kept: their bytes look random and their
@@ -141,6 +143,15 @@ def used_bytes(incident: Incident) -> int:
     return Evidence.objects.filter(incident=incident).aggregate(total=Sum("size"))["total"] or 0
 
 
+def company_used_bytes(company_id) -> int:
+    return (
+        Evidence.objects.filter(incident__company_id=company_id).aggregate(total=Sum("size"))[
+            "total"
+        ]
+        or 0
+    )
+
+
 @dataclass(frozen=True)
 class Inspection:
     name: str
@@ -184,8 +195,19 @@ def add_evidence(
     """
     found = inspection or inspect(upload)
     name, sha256, size, content_type = found.name, found.sha256, found.size, found.content_type
+    # Scanned before any lock is taken: clamd may take seconds on a large file.
+    try:
+        scan = antivirus.scan(upload)
+    except antivirus.Infected as infected:
+        raise ValidationError(
+            _("« %(name)s » contient un virus (%(signature)s) : il n'a pas été gardé.")
+            % {"name": name, "signature": infected.signature},
+            code="infected",
+        ) from infected
     with transaction.atomic():
-        # Lock the incident so two uploads at once cannot both squeeze under the quota.
+        # Lock the company, then the incident, so two uploads at once (to one incident or to
+        # two of the company's) cannot both squeeze under a quota.
+        Organisation.objects.select_for_update().filter(pk=incident.company_id).first()
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         quota = settings.EVIDENCE_QUOTA_BYTES
         if used_bytes(incident) + size > quota:
@@ -197,6 +219,17 @@ def add_evidence(
                 % {"name": name, "quota": filesizeformat(quota)},
                 code="quota",
             )
+        # Incidents can be declared without limit: the company's own quota bounds them all.
+        company_quota = settings.EVIDENCE_COMPANY_QUOTA_BYTES
+        if company_used_bytes(incident.company_id) + size > company_quota:
+            raise ValidationError(
+                _(
+                    "« %(name)s » dépasserait l'espace de %(quota)s réservé aux preuves de "
+                    "votre entreprise, tous incidents confondus."
+                )
+                % {"name": name, "quota": filesizeformat(company_quota)},
+                code="company_quota",
+            )
         evidence = Evidence(
             incident=incident,
             step=step,
@@ -207,6 +240,7 @@ def add_evidence(
             description=description.strip()[:500],
             uploaded_by=user,
             uploaded_at=timezone.now(),
+            scan=scan,
         )
         # The storage picks a random name (``evidence_path``): nothing about the file leaks.
         evidence.file.save(name, upload, save=False)

@@ -3,17 +3,29 @@ incident, for a limited time, to the parts chosen for them; every look is journa
 
 from datetime import timedelta
 
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
 from django.utils.formats import date_format
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ..models import ExpertAccess, Incident, JournalEntry, Membership, User, journal_language
-from .crisis import set_password_link
+
+
+def set_password_link(user, base_url: str) -> str:
+    """A one-time link to choose a password, the same token flow as a password reset: an
+    expert new to Riposte gets an account nobody can sign in to until they choose one."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return base_url.rstrip("/") + path
+
 
 # Long enough for an expertise, short enough that a forgotten grant closes by itself.
 LONGEST = timedelta(days=90)

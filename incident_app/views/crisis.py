@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access
@@ -65,6 +66,14 @@ def _crisis_cell_page(request, incident, *, form=None, assign_errors=None, statu
             "form": form or InviteForm(),
             "can_manage": access.can_manage(request.user, incident),
             "can_assign": access.can_assign(request.user, incident),
+            "can_leave": access.incident_role(request.user, incident) == "member",
+            "pending": (
+                incident.company.cell_invitations.filter(
+                    status="pending", expires_at__gt=timezone.now()
+                )
+                if access.can_manage(request.user, incident)
+                else []
+            ),
         },
         status=status,
     )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import security
 from core.downloads import private_attachment
 
 from .. import access
@@ -78,6 +79,13 @@ def evidence_download(request, reference, pk):
     """Stream a file as an attachment, never rendered by the browser."""
     incident = access.get_visible_incident(request.user, reference)
     evidence = _evidence_or_404(incident, pk)
+    security.record(
+        security.Kind.DOWNLOAD,
+        request,
+        target=incident.reference,
+        evidence=evidence.pk,
+        sha256=evidence.sha256,
+    )
     return private_attachment(evidence.file, evidence.download_name, evidence.content_type)
 
 

@@ -31,6 +31,7 @@ from ..forms import (
 from ..fragments import viewer as fragment_viewer
 from ..models import Incident, JournalEntry, Step, verify_chain
 from ..services import incidents as incident_service
+from ..services import staff_access
 from ..services import steps as step_service
 
 # Step addresses are built from one reversed URL: reversing it for each step of the list
@@ -143,6 +144,8 @@ def page_context(request, incident: Incident, current_key: str | None = None, **
         # steps moves with the clock rather than with the journal.
         "fragment_viewer": fragment_viewer(can_act, can_manage, can_annotate),
         "steps_signature": ",".join(f"{s.pk}:{s.state}:{s.urgency_level}" for s in steps),
+        # Platform staff let in right now: the company sees who, until when, and why.
+        "staff_accesses": SimpleLazyObject(lambda: list(staff_access.live_accesses(incident))),
     }
     if current is not None:
         context.setdefault(

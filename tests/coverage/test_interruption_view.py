@@ -100,3 +100,21 @@ def test_it_refuses_the_auditor(client_for, incident, bi_guarantee, auditor):
     )
     assert response.status_code == 404
     assert not BusinessInterruption.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "Indian/Reunion"])
+@pytest.mark.parametrize("field", ["started_at", "ended_at"])
+@pytest.mark.parametrize("typed", ["0001-01-01T00:00", "9999-12-31T23:59", "1899-06-01T08:00"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_it_refuses_an_implausible_year_clearly(
+    client_for, incident, bi_guarantee, manager, zone, field, typed, htmx
+):
+    # Year 1 in a zone ahead of UTC once answered 500: its UTC time does not exist.
+    incident.company.timezone = zone
+    incident.company.save()
+    data = {"started_at": "2026-03-01T08:00", "hourly_margin": "100", field: typed}
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_for(manager).post(_url(incident), data, **extra)
+    assert response.status_code in (200, 400)
+    assert "Vérifiez l&#x27;année : indiquez une date entre 2000 et 2100." in response.text
+    assert not BusinessInterruption.objects.exists()

@@ -15,7 +15,7 @@ def _url(incident):
     return reverse("coverage_summary", args=[incident.reference])
 
 
-@pytest.mark.parametrize("who", ["manager", "member", "broker", "auditor", "staff"])
+@pytest.mark.parametrize("who", ["manager", "member", "broker", "auditor", "granted_staff"])
 def test_it_shows_the_coverage_to_each_party(request, client_for, incident, who):
     response = client_for(request.getfixturevalue(who)).get(_url(incident))
     assert response.status_code == 200

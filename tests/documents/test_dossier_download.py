@@ -14,7 +14,7 @@ def url(dossier):
     return reverse("dossier_download", args=[dossier.incident.reference, dossier.pk])
 
 
-@pytest.mark.parametrize("who", ["manager", "member", "broker", "auditor", "staff"])
+@pytest.mark.parametrize("who", ["manager", "member", "broker", "auditor", "granted_staff"])
 def test_it_sends_the_pdf_as_an_attachment(request, client_for, ready_dossier, who):
     response = client_for(request.getfixturevalue(who)).get(url(ready_dossier))
     assert response.status_code == 200

@@ -38,7 +38,7 @@ def test_it_shows_the_dossier_under_way_on_a_second_click(
     assert "Un dossier est déjà en préparation : le voici." in response.text
 
 
-@pytest.mark.parametrize("who", ["auditor", "staff"])
+@pytest.mark.parametrize("who", ["auditor", "granted_staff"])
 def test_it_lets_readers_see_but_not_ask(request, client_for, incident, manager, sent, who):
     ClaimDossier.objects.create(incident=incident, version=1, requested_by=manager, status="ready")
     client = client_for(request.getfixturevalue(who))

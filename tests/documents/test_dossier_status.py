@@ -52,9 +52,9 @@ def test_it_stops_polling_and_says_so_when_rendering_failed(client_for, manager,
     assert "secret internals" not in response.text
 
 
-def test_it_shows_the_failure_detail_to_staff(client_for, staff, pending):
+def test_it_shows_the_failure_detail_to_staff(client_for, granted_staff, pending):
     ClaimDossier.objects.filter(pk=pending.pk).update(status="failed", error="ValueError: boom")
-    response = client_for(staff).get(url(pending))
+    response = client_for(granted_staff).get(url(pending))
     assert "ValueError: boom" in response.text
     assert "Demander une nouvelle version" not in response.text
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from incident_app.models import JournalEntry, Membership, User
+from incident_app.models import CellInvitation, JournalEntry, Membership, User
 from incident_app.services.steps import complete_step, mark_not_applicable
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def url(incident):
     return reverse("crisis_cell", args=[incident.reference])
 
 
-def test_it_invites_a_new_person_with_a_set_password_link(
+def test_it_invites_a_new_person_who_joins_only_by_accepting(
     client, client_for, manager, incident, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -25,37 +25,50 @@ def test_it_invites_a_new_person_with_a_set_password_link(
             url(incident), {"email": "Informatique@Lefevre.example", "first_name": "Inès"}
         )
     assert response.status_code == 302
-    user = User.objects.get(email="informatique@lefevre.example")
-    assert not user.has_usable_password()
-    assert Membership.objects.get(user=user, organisation=incident.company).role == "member"
+    # Nothing exists yet but a pending invitation: no account, no membership.
+    assert not User.objects.filter(email="informatique@lefevre.example").exists()
+    invitation = CellInvitation.objects.get(email="informatique@lefevre.example")
+    assert invitation.status == "pending"
     entry = incident.journal.get(kind=JournalEntry.Kind.MEMBER_INVITED)
-    assert entry.data["email"] == "informatique@lefevre.example"
+    assert entry.data == {"email": "informatique@lefevre.example", "invitation": invitation.pk}
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["informatique@lefevre.example"]
     assert "Menuiserie Lefèvre" in message.subject
-    link = re.search(r"http://testserver(/compte/reset/\S+/)", message.body).group(1)
+    link = re.search(r"http://testserver(/invitations/\S+/)", message.body).group(1)
 
-    # The link lets the person choose a password, then sign in.
+    # The person opens the link, chooses a password, and is in.
     client.logout()
-    form_url = client.get(link).url
+    assert "Rejoindre la cellule de crise de Menuiserie Lefèvre" in client.get(link).text
     response = client.post(
-        form_url, {"new_password1": "une-phrase-longue-42", "new_password2": "une-phrase-longue-42"}
+        link, {"action": "accept", "first_name": "Inès", "password": "une-phrase-longue-42"}
     )
     assert response.status_code == 302
-    user.refresh_from_db()
+    user = User.objects.get(email="informatique@lefevre.example")
     assert user.check_password("une-phrase-longue-42")
+    assert Membership.objects.get(user=user, organisation=incident.company).role == "member"
+    assert incident.journal.filter(kind=JournalEntry.Kind.MEMBER_JOINED).exists()
+    # The link served once.
+    client.logout()
+    assert client.get(link).status_code == 404
 
 
-def test_it_adds_an_existing_user_without_resetting_their_password(
-    client_for, manager, incident, broker, django_capture_on_commit_callbacks
+def test_it_adds_an_existing_user_only_once_they_accept(
+    client, client_for, manager, incident, outsider, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(manager).post(url(incident), {"email": broker.email})
-    broker.refresh_from_db()
-    assert broker.has_usable_password()
-    assert Membership.objects.filter(user=broker, organisation=incident.company).exists()
-    assert "/compte/login/" in mail.outbox[0].body
+        client_for(manager).post(url(incident), {"email": outsider.email})
+    assert not Membership.objects.filter(user=outsider, organisation=incident.company).exists()
+    link = re.search(r"http://testserver(/invitations/\S+/)", mail.outbox[0].body).group(1)
+    # Without signing in, the page asks to sign in; the password is never reset.
+    client.logout()
+    page = client.get(link).text
+    assert "Me connecter pour répondre" in page
+    response = client_for(outsider).post(link, {"action": "accept"})
+    assert response.status_code == 302
+    outsider.refresh_from_db()
+    assert outsider.has_usable_password()
+    assert Membership.objects.filter(user=outsider, organisation=incident.company).exists()
 
 
 def test_it_refuses_someone_already_in_the_cell(client_for, manager, member, incident):

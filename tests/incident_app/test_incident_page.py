@@ -222,18 +222,18 @@ def busy_incident(incident, manager, settings, tmp_path):
     return incident
 
 
-def test_it_reads_a_busy_page_in_ten_queries(
+def test_it_reads_a_busy_page_in_eleven_queries(
     client_for, manager, busy_incident, django_assert_num_queries, settings
 ):
     # Every fragment rendered: the cached page is below.
     settings.RIPOSTE_INCIDENT_FRAGMENT_CACHE = False
     client = client_for(manager)
     page(client, busy_incident)
-    # User, memberships, incident, steps, evidence, journal preview, guarantees, whatever the
-    # number of steps, files, costs and entries; the session and the bell's count come from
-    # the cache once read.
+    # User, memberships, incident, steps, evidence, journal preview, guarantees, and platform
+    # staff let in right now (shown to the company), whatever the number of steps, files,
+    # costs and entries; the session and the bell's count come from the cache once read.
     # Plus the broker's side: the claim's summary row, its state history, shared notes.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = page(client, busy_incident)
     text = response.text
     assert "capture-2.png" in text

@@ -9,8 +9,10 @@ from incident_app.models import Incident
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lets_each_party_see_the_incident(incident, manager, member, broker, auditor, staff):
-    for user in (manager, member, broker, auditor, staff):
+def test_it_lets_each_party_see_the_incident(
+    incident, manager, member, broker, auditor, granted_staff
+):
+    for user in (manager, member, broker, auditor, granted_staff):
         assert list(Incident.objects.visible_to(user)) == [incident]
 
 

@@ -5,6 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from incident_app.models import Incident, verify_chain
+from incident_app.services import journal_watch
 
 
 class Command(BaseCommand):
@@ -32,29 +33,7 @@ class Command(BaseCommand):
             if verdict is None:
                 continue
             broken += 1
-            if verdict.truncated:
-                self.stderr.write(
-                    f"BROKEN {incident.reference}: the tail is missing, the journal ends at "
-                    f"#{verdict.seq - 1} but its last recorded entry is #{verdict.head_seq}: "
-                    "the journal was truncated."
-                )
-            elif verdict.gap:
-                removed = (
-                    f"entry #{verdict.seq} is"
-                    if verdict.missing == 1
-                    else f"entries #{verdict.seq} to #{verdict.last_missing} are"
-                )
-                self.stderr.write(
-                    f"BROKEN {incident.reference}: {removed} missing before "
-                    f"#{verdict.entry.seq}: entries were removed from the journal."
-                )
-            else:
-                entry = verdict.entry
-                self.stderr.write(
-                    f"BROKEN {incident.reference} #{entry.seq} "
-                    f"({entry.kind}, {entry.created_at.isoformat()}): the journal was altered "
-                    "at or before this entry."
-                )
+            self.stderr.write(journal_watch.describe(incident, verdict)[1])
         if broken:
             sys.exit(1)
         self.stdout.write(f"OK: {checked} journal(s) intact.")

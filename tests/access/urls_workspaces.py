@@ -1,0 +1,12 @@
+"""The broker's and the insurer's workspaces, in the access matrix (format: matrix.py).
+
+Both list what ``visible_to`` gives the user in that role: another role sees an empty list.
+"""
+
+from .matrix import SIGNED_IN, Url
+
+URLS = [
+    #   name            GET may         POST may
+    Url("broker_home",  get=SIGNED_IN,  post=SIGNED_IN),
+    Url("insurer_home", get=SIGNED_IN,  post=SIGNED_IN),
+]  # fmt: skip
