@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from coverage.models import Cost, Guarantee
-from coverage.services import record_cost
+from coverage.services.recording import record_cost
 from documents.models import ClaimDossier
 from incident_app.models import Notification
 from incident_app.services import crisis, ical
