@@ -45,12 +45,6 @@ CSRF_PLACEHOLDER = "__incident_fragment_csrf_token__"
 LOCAL = LocMemCache("incident-fragments", {"TIMEOUT": TIMEOUT, "OPTIONS": {"MAX_ENTRIES": 2000}})
 
 
-def clear() -> None:
-    """Forget every cached fragment, in this process and in the shared cache."""
-    LOCAL.clear()
-    cache.clear()
-
-
 def viewer(*rights) -> str:
     """What sets one reader's fragments apart from another's: their rights on the incident."""
     return "".join("1" if right else "0" for right in rights)

@@ -46,13 +46,15 @@ def make_user(email, org=None, role=None, **extra):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: primary keys and journal heads recur from one
-    test to the next, so a cached incident fragment must not outlive its test."""
+    """Each test starts with no fragment in this process's memory: primary keys and journal
+    heads recur from one test to the next. The shared cache is the test's own already
+    (``own_cache``): it is not flushed, since the Celery broker of the integration tests
+    shares its Redis database."""
     from incident_app import fragments
 
-    fragments.clear()
+    fragments.LOCAL.clear()
     yield
-    fragments.clear()
+    fragments.LOCAL.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -81,21 +81,21 @@ def build(kind: str, target: Target, *, lang: str, now: datetime) -> Built:
 
 def static_base() -> str:
     """Where the papers' templates address our static files (served from disk by the fetcher)."""
-    from .dossier import STATIC_ORIGIN, _static_path
+    from .contents import STATIC_ORIGIN, static_path
 
-    return STATIC_ORIGIN + _static_path()
+    return STATIC_ORIGIN + static_path()
 
 
 def render_pdf(kind: str, target: Target, *, lang: str, now: datetime | None = None) -> bytes:
     """The PDF of a paper, synchronously (the worker and the ``render_document`` command)."""
-    from .dossier import STATIC_ORIGIN, _static_path
+    from .contents import STATIC_ORIGIN, static_path
     from .pdf import write_pdf
 
     now = now or timezone.now()
     with translation.override(lang), timezone.override(target.company.zone):
         built = build(kind, target, lang=lang, now=now)
         html = render_to_string(built.template, built.context)
-        return write_pdf(html, STATIC_ORIGIN, _static_path(), attachments=built.attachments)
+        return write_pdf(html, STATIC_ORIGIN, static_path(), attachments=built.attachments)
 
 
 # --- asking -----------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def _progress(pk: int, percent: int) -> None:
 
 def render_document(pk: int, now: datetime | None = None) -> RenderedDocument | None:
     """Render, store, hash (and journal) one paper; None when another run has it or had it."""
-    from .dossier import STATIC_ORIGIN, _static_path
+    from .contents import STATIC_ORIGIN, static_path
     from .pdf import write_pdf
 
     now = now or timezone.now()
@@ -225,7 +225,7 @@ def render_document(pk: int, now: datetime | None = None) -> RenderedDocument | 
         _progress(pk, GATHERED)
         html = render_to_string(built.template, built.context)
         _progress(pk, HTML_RENDERED)
-        pdf = write_pdf(html, STATIC_ORIGIN, _static_path(), attachments=built.attachments)
+        pdf = write_pdf(html, STATIC_ORIGIN, static_path(), attachments=built.attachments)
         _progress(pk, PDF_WRITTEN)
         digest = hashlib.sha256(pdf).hexdigest()
         # Saved before the row says "ready": a row never points at a file not yet written.
