@@ -13,20 +13,35 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from api.models import ApiToken, WebhookEndpoint
+from broker import requests as client_requests
 from coverage.models import Cost, Guarantee
 from coverage.services.recording import record_cost
-from documents.models import ClaimDossier
-from incident_app.models import Notification
+from documents.models import ClaimDossier, RenderedDocument
+from documents.services.notification import start_notification
+from incident_app.models import ExpertAccess, Notification
 from incident_app.services import crisis, ical
 from incident_app.services.evidence import add_evidence
+from insurer.models import AuditTask
+from preparedness.models import RosterEntry
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 class Objects:
-    def __init__(self, *, incident, other_incident, manager, outsider):
+    def __init__(self, *, incident, other_incident, users):
         self.incidents = {"own": incident, "foreign": other_incident}
-        self.users = {"own": manager, "foreign": outsider}
+        self.users = {"own": users["manager"], "foreign": users["outsider"]}
+        brokers = {"own": users["broker"], "foreign": users["other_broker"]}
+        auditors = {"own": users["auditor"], "foreign": users["other_auditor"]}
+        self.client_requests = {}
+        self.expert_grants = {}
+        self.audit_tasks = {}
+        self.api_tokens = {}
+        self.webhooks = {}
+        self.documents = {}
+        self.breach_notifications = {}
+        self.roster = {}
         self.evidence = {}
         self.dossiers = {}
         self.costs = {}
@@ -72,6 +87,66 @@ class Objects:
                     inc, email=f"new-{side}@example.com", inviter=user, base_url="http://x/"
                 )
             )
+            self.client_requests[side] = client_requests.ask(
+                inc,
+                user=brokers[side],
+                item="",
+                title="Factures du prestataire",
+                details="",
+                due_at=timezone.now() + timedelta(days=3),
+            )
+            self.expert_grants[side] = self._expert_grant(inc, user, users.get(f"expert_{side}"))
+            self.audit_tasks[side] = AuditTask.objects.create(
+                kind=AuditTask.Kind.REPORT,
+                organisation=auditors[side].current_memberships[0].organisation,
+                requested_by=auditors[side],
+                status=AuditTask.Status.READY,
+            )
+            self.audit_tasks[side].file.save("rapport.pdf", ContentFile(PDF))
+            broker_org = brokers[side].current_memberships[0].organisation
+            self.api_tokens[side], _secret = ApiToken.issue(
+                organisation=broker_org, name="Logiciel de gestion", created_by=brokers[side]
+            )
+            self.webhooks[side] = WebhookEndpoint.objects.create(
+                organisation=broker_org,
+                url="https://courtier.example/hook",
+                secret=WebhookEndpoint.new_secret(),
+                events=[WebhookEndpoint.Event.STEP_DONE],
+                created_by=brokers[side],
+            )
+            document = RenderedDocument.objects.create(
+                kind=RenderedDocument.Kind.REFLEX_SHEET,
+                company=inc.company,
+                version=1,
+                status=RenderedDocument.Status.READY,
+                requested_by=user,
+                generated_at=timezone.now(),
+            )
+            document.file.save("fiche.pdf", ContentFile(PDF))
+            self.documents[side] = document
+            self.breach_notifications[side] = start_notification(inc, user)
+            self.roster[side] = RosterEntry.objects.create(
+                company=inc.company, name="Claire Martin", role="Direction"
+            )
+
+    @staticmethod
+    def _expert_grant(incident, granted_by, expert):
+        """An outside expert's current grant on the incident (journal, evidence, dossier)."""
+        from tests.conftest import make_user
+
+        now = timezone.now()
+        return ExpertAccess.objects.create(
+            incident=incident,
+            expert=expert or make_user(f"expert-{incident.pk}@cyberlab.example"),
+            name="Expert forensic",
+            role=ExpertAccess.Role.FORENSIC,
+            sees_journal=True,
+            sees_evidence=True,
+            sees_dossier=True,
+            granted_by=granted_by,
+            granted_at=now - timedelta(days=1),
+            expires_at=now + timedelta(days=5),
+        )
 
     def _incident(self, side):
         return self.incidents["own" if side == "crossed" else side]
@@ -113,6 +188,36 @@ class Objects:
 
     def invitation(self, side):
         return {"token": self.invitations[side]}
+
+    def client_request(self, side):
+        return self._with_pk(self.client_requests, side)
+
+    def expert_grant(self, side):
+        return self._with_pk(self.expert_grants, side)
+
+    def breach_notification(self, side):
+        return self._with_pk(self.breach_notifications, side)
+
+    def audit_task(self, side):
+        return {"pk": self.audit_tasks[side].pk}
+
+    def api_token(self, side):
+        return {"pk": self.api_tokens[side].pk}
+
+    def webhook(self, side):
+        return {"pk": self.webhooks[side].pk}
+
+    def document(self, side):
+        return {"pk": self.documents[side].pk}
+
+    def company(self, side):
+        return {"pk": self.incidents[side].company_id}
+
+    def preparedness_part(self, side):
+        return {"part": "roster"}
+
+    def roster_entry(self, side):
+        return {"part": "roster", "pk": self.roster[side].pk}
 
     def kwargs(self, kind: str, side: str) -> dict:
         method = getattr(self, kind + "_", None) or getattr(self, kind, None)
