@@ -55,7 +55,10 @@ def test_it_answers_a_token_as_its_organisation_sees(
 
 def test_it_lists_only_what_a_token_sees(client, incident, other_incident, tokens):
     path = reverse("api:incident_list")
-    for side, inc, other in (("own", incident, other_incident), ("foreign", other_incident, incident)):
+    for side, inc, other in (
+        ("own", incident, other_incident),
+        ("foreign", other_incident, incident),
+    ):
         for secret in tokens[side]:
             response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {secret}")
             assert response.status_code == 200

@@ -62,7 +62,13 @@ def test_it_classifies_every_url():
 
 
 def admin_kwargs(pattern) -> dict:
-    fill = {"app_label": "incident_app", "object_id": "1", "content_type_id": 1, "id": 1}
+    fill = {
+        "app_label": "incident_app",
+        "object_id": "1",
+        "content_type_id": 1,
+        "id": 1,
+        "pk": 1,
+    }
     return {name: fill[name] for name in pattern.pattern.regex.groupindex}
 
 
@@ -90,9 +96,17 @@ def path_of(name, url, side, objects):
     return reverse(name, kwargs=objects.kwargs(url.object, side))
 
 
-def outcome_of(response) -> str | int:
+SECOND_FACTOR_PAGES = ("/compte/double-authentification/",)
+
+
+def outcome_of(response, path: str = "") -> str | int:
     """What a response says about access: "login", a redirect path, 403/404/405, or reach."""
     location = response.get("Location", "")
+    sent_to = location or response.get("HX-Redirect", "")
+    if sent_to.startswith(SECOND_FACTOR_PAGES) and not path.startswith(SECOND_FACTOR_PAGES):
+        # Brokers, auditors and staff are signed in with their second factor: being sent to
+        # give it would hide what the page answers them.
+        return "second factor"
     if response.status_code == 401:
         # The API's answer to a request without a session or a token.
         return "login"
@@ -165,10 +179,12 @@ def test_it_answers_each_role_as_the_matrix_says(name, world, client, client_for
     wrong = []
     for side in url.sides:
         for role, user in users.items():
+            if role not in matrix.roles_for(url):
+                continue
             for method in ("get", "post"):
                 want = matrix.expected(url, role, side, method)
                 path = path_of(name, url, side, objects)
-                for htmx in (False, True):
+                for htmx in matrix.htmx_cases(url, side):
                     http = client_for(user) if user is not None else client
                     if user is None:
                         client.logout()
@@ -178,7 +194,7 @@ def test_it_answers_each_role_as_the_matrix_says(name, world, client, client_for
                     with transaction.atomic():
                         response = getattr(http, method)(path, **headers)
                         transaction.set_rollback(True)
-                    got = outcome_of(response)
+                    got = outcome_of(response, path)
                     if want == "answered" and got not in ("login", matrix.ADMIN_LOGIN):
                         continue
                     if want == 405 and role == "anonymous" and got == "login":
@@ -197,7 +213,8 @@ def test_it_answers_each_role_as_the_matrix_says(name, world, client, client_for
 
 def test_it_counts_the_cases():
     """URL × role × object side × method × HX-Request, as the closing note reports."""
-    classified = [(name, classify(name)) for name in SITE]
-    count = sum(len(url.sides) * len(matrix.ROLES) * 2 * 2 for _name, url in classified)
-    print(f"access matrix: {len(classified)} URLs, {count} cases")
-    assert count >= len(SITE) * len(matrix.ROLES) * 4
+    urls = [classify(name) for name in SITE]
+    count = matrix.case_count(urls)
+    print(f"access matrix: {len(urls)} URLs, {count} cases")
+    # Every URL as every role (staff once on the admin's), with GET and POST at least.
+    assert count >= len(SITE) * (len(matrix.ROLES) - 1) * 2
