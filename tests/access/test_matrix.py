@@ -121,10 +121,10 @@ def outcome_of(response, path: str = "") -> str | int:
 
 @pytest.fixture
 def world(
-    request, incident, other_incident, manager, member, outsider, broker, other_broker,
-    auditor, other_auditor, staff,
+    request, manager, member, outsider, broker, other_broker, auditor, other_auditor, staff
 ):  # fmt: skip
-    """Every role's user, and a maker of every object a URL may need."""
+    """Every role's user, and ``incidents()``: the incidents, the staff grant and a maker of
+    every object a URL may need (the admin's pages need none of them)."""
     users = {
         "manager": manager,
         "member": member,
@@ -140,17 +140,22 @@ def world(
         "expert": make_user("expert@cyberlab.example", first_name="Expert"),
         "anonymous": None,
     }
-    grant = request.getfixturevalue("grant_staff_access")
-    grant(users["staff_granted"], incident)
 
-    def objects():
-        return Objects(
-            incident=incident,
-            other_incident=other_incident,
-            users={**users, "expert_own": users["expert"]},
-        )
+    def incidents():
+        incident = request.getfixturevalue("incident")
+        other_incident = request.getfixturevalue("other_incident")
+        request.getfixturevalue("grant_staff_access")(users["staff_granted"], incident)
 
-    return users, objects
+        def objects():
+            return Objects(
+                incident=incident,
+                other_incident=other_incident,
+                users={**users, "expert_own": users["expert"]},
+            )
+
+        return objects
+
+    return users, incidents
 
 
 @pytest.fixture
@@ -172,8 +177,9 @@ def names_to_request():
 
 @pytest.mark.parametrize("name", list(names_to_request()))
 def test_it_answers_each_role_as_the_matrix_says(name, world, client, client_for):
-    users, make_objects = world
+    users, incidents = world
     url = classify(name)
+    make_objects = incidents() if url.reached != "answered" else None
     # The admin's pages and the pages without an object need none made.
     objects = make_objects() if url.object not in NO_OBJECT_KWARGS else None
     wrong = []
@@ -184,7 +190,7 @@ def test_it_answers_each_role_as_the_matrix_says(name, world, client, client_for
             for method in ("get", "post"):
                 want = matrix.expected(url, role, side, method)
                 path = path_of(name, url, side, objects)
-                for htmx in matrix.htmx_cases(url, side):
+                for htmx in matrix.htmx_cases(url, side, method):
                     http = client_for(user) if user is not None else client
                     if user is None:
                         client.logout()
@@ -216,5 +222,5 @@ def test_it_counts_the_cases():
     urls = [classify(name) for name in SITE]
     count = matrix.case_count(urls)
     print(f"access matrix: {len(urls)} URLs, {count} cases")
-    # Every URL as every role (staff once on the admin's), with GET and POST at least.
-    assert count >= len(SITE) * (len(matrix.ROLES) - 1) * 2
+    # Every URL as every role (a sample on the admin's), with GET and POST at least.
+    assert count >= len(SITE) * len(matrix.ADMIN_SAMPLE) * 2
