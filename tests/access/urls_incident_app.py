@@ -7,6 +7,7 @@ from .matrix import (
     COMPANY_PEOPLE,
     MANAGERS,
     MEMBERS,
+    NOBODY,
     NOT_ALLOWED,
     READERS,
     SIGNED_IN,
@@ -50,5 +51,16 @@ URLS = [
     Url("notification_preferences", get=SIGNED_IN,  post=SIGNED_IN),
     Url("calendar",                 get=SIGNED_IN,  post=SIGNED_IN),
     Url("calendar_feed",            "token",        get=ANYONE,      post=NOT_ALLOWED, login=False),
+    # The phone: a number to confirm, push devices, the SMS provider's reports (a forged
+    # signature is a 404 to anyone), the installable app and its reflex card.
+    Url("mobile_start",             get=NOT_ALLOWED, post=SIGNED_IN),
+    Url("mobile_verify",            get=NOT_ALLOWED, post=SIGNED_IN),
+    Url("mobile_remove",            get=NOT_ALLOWED, post=SIGNED_IN),
+    Url("push_subscribe",           get=NOT_ALLOWED, post=SIGNED_IN),
+    Url("push_unsubscribe",         get=NOT_ALLOWED, post=SIGNED_IN),
+    Url("sms_status",               "sms",          get=NOT_ALLOWED, post=NOBODY, login=False),
+    Url("app_manifest",             get=ANYONE,     post=NOT_ALLOWED, login=False),
+    Url("service_worker",           get=ANYONE,     post=NOT_ALLOWED, login=False),
+    Url("reflex_card",              get=SIGNED_IN,  post=NOT_ALLOWED),
     Url("set_language",             get=ANYONE,     post=ANYONE,     login=False),
 ]  # fmt: skip
