@@ -235,11 +235,17 @@ def field_values(fields):
 @pytest.mark.parametrize(("name", "kind", "who", "fields"), TARGETS, ids=[t[0] for t in TARGETS])
 def test_it_never_fails_and_keeps_refused_input_out(
     request, name, kind, who, fields, client, client_for, incident, other_incident, manager,
-    outsider, member, broker, staff,
+    outsider, member, broker, staff, other_broker, auditor, other_auditor,
 ):  # fmt: skip
-    objects = Objects(
-        incident=incident, other_incident=other_incident, manager=manager, outsider=outsider
-    )
+    users = {
+        "manager": manager,
+        "outsider": outsider,
+        "broker": broker,
+        "other_broker": other_broker,
+        "auditor": auditor,
+        "other_auditor": other_auditor,
+    }
+    objects = Objects(incident=incident, other_incident=other_incident, users=users)
     if who == "anonymous":
         http = client
     else:
