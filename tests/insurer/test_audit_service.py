@@ -62,7 +62,10 @@ def test_it_leaves_out_the_incidents_of_another_insurer(auditor, portfolio):
 def test_it_computes_the_figures_in_a_fixed_number_of_queries(auditor, portfolio):
     with CaptureQueriesContext(connection) as queries:
         audit.dashboard(_portfolio_of(auditor), timezone.now())
-    assert len(queries) <= 4
+    # On PostgreSQL the figures' memory is set for their transaction alone (SAVEPOINT, SET
+    # LOCAL, RELEASE): not queries of the portfolio.
+    reads = [q for q in queries if not q["sql"].startswith(("SAVEPOINT", "SET LOCAL", "RELEASE"))]
+    assert len(reads) <= 4
 
 
 def test_it_series_the_deadlines_by_month_of_discovery(auditor, portfolio):
