@@ -34,7 +34,8 @@ def username_of(request, credentials) -> str:
         value = credentials[settings.AXES_USERNAME_FORM_FIELD]
     else:
         value = request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "") if request else ""
-    return str(value).strip().lower()
+    # The lockout's records keep 255 characters: a longer name is no account's anyway.
+    return str(value).strip().lower()[:255]
 
 
 def client_address(request) -> str:
